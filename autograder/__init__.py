@@ -1,0 +1,1 @@
+"""Instructor tools: chapter pipeline, nbgrader course, Keras->torch transplant."""

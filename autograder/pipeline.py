@@ -1,0 +1,314 @@
+"""The course pipeline: MyST chapters -> executed notebooks -> stripped pages,
+student notebooks (nbgrader release) and grades.
+
+Every step is a function so that the CLI (``python -m autograder.cli``) and the
+tests share one implementation:
+
+- :func:`read_chapter` parses ``book/NN_name.md`` (jupytext) and turns its tags
+  into nbgrader metadata;
+- :func:`executed_chapter` runs it with the reference answers in place, cached
+  by the content of the chapter and of the packages it imports;
+- :func:`strip` removes solution regions and hidden tests, keeping outputs;
+- :func:`release` writes student notebooks with ``nbgrader generate_assignment``;
+- :func:`build_book` renders the site with Jupyter Book, execution off;
+- :func:`grade` autogrades a folder of submissions and writes feedback and CSV.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+from .tags import apply_nbgrader_metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK_DIR = ROOT / "book"
+COURSE_DIR = ROOT / "autograder"
+RENDERED_DIR = ROOT / "rendered"
+CACHE_DIR = ROOT / ".cache" / "executed"
+HTML_DIR = ROOT / "_build" / "html"
+# Code whose changes can change a chapter's outputs: part of the cache key.
+KEY_SOURCES = ["seqgen", "solutions", "autograder/transplant.py"]
+KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+FORBIDDEN = re.compile(
+    r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|\b(?:from|import)\s+solutions\b"
+)
+
+
+class LeakError(RuntimeError):
+    """Something students or readers see mentions the hidden reference."""
+
+
+def log(message: str) -> None:
+    print(f"[pipeline] {message}", flush=True)
+
+
+def chapter_paths() -> list[Path]:
+    """``book/NN_*.md`` in order."""
+    return sorted(BOOK_DIR.glob("[0-9][0-9]_*.md"))
+
+
+def chapter_path(stem: str) -> Path:
+    path = BOOK_DIR / f"{stem}.md"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in chapter_paths())
+        raise FileNotFoundError(f"no chapter {stem!r} in {BOOK_DIR}; chapters: {known}")
+    return path
+
+
+def read_chapter(path: Path) -> nbformat.NotebookNode:
+    """The chapter as a notebook with nbgrader metadata on its exercise cells."""
+    nb = jupytext.read(path)
+    nb.metadata["kernelspec"] = dict(KERNEL)
+    nb.metadata.pop("jupytext", None)
+    apply_nbgrader_metadata(nb)
+    return nb
+
+
+def kernel_env() -> dict[str, str]:
+    """Environment for kernels: the repository root importable, plots off-screen."""
+    env = dict(os.environ)
+    # nbgrader calls console scripts (alembic) of this environment by name.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def _tree_digest(digest, rel: str) -> None:
+    path = ROOT / rel
+    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    for f in files:
+        digest.update(str(f.relative_to(ROOT)).encode())
+        digest.update(f.read_bytes())
+
+
+def cache_key(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    for rel in KEY_SOURCES:
+        _tree_digest(digest, rel)
+    return digest.hexdigest()[:16]
+
+
+def execute(nb: nbformat.NotebookNode, workdir: Path, timeout: int = 900) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel (errors stop the run)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    old_pythonpath = os.environ.get("PYTHONPATH")
+    env = kernel_env()
+    os.environ["PYTHONPATH"] = env["PYTHONPATH"]  # the kernel inherits this process's environment
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        client = NotebookClient(
+            nb, timeout=timeout, kernel_name=KERNEL["name"], resources={"metadata": {"path": str(workdir)}}
+        )
+        client.execute()
+    finally:
+        if old_pythonpath is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old_pythonpath
+    return nb
+
+
+def executed_chapter(path: Path, force: bool = False) -> nbformat.NotebookNode:
+    """The chapter executed with its reference answers, from the cache when unchanged."""
+    cached = CACHE_DIR / f"{path.stem}-{cache_key(path)}.ipynb"
+    if cached.is_file() and not force:
+        log(f"{path.stem}: unchanged, using cached execution {cached.name}")
+        return nbformat.read(cached, as_version=4)
+    nb = read_chapter(path)
+    log(f"{path.stem}: executing ...")
+    start = time.perf_counter()
+    execute(nb, ROOT / ".cache" / "run" / path.stem)
+    elapsed = time.perf_counter() - start
+    nb.metadata["seqgen"] = {"execution_seconds": round(elapsed, 1)}
+    log(f"{path.stem}: executed in {elapsed:.1f} s")
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    for old in CACHE_DIR.glob(f"{path.stem}-*.ipynb"):
+        old.unlink()
+    nbformat.write(nb, cached)
+    return nb
+
+
+def assert_no_leak(text: str, where: str) -> None:
+    match = FORBIDDEN.search(text)
+    if match:
+        start = max(match.start() - 80, 0)
+        raise LeakError(f"{where} mentions {match.group(0)!r}: ...{text[start:match.end() + 80]}...")
+
+
+def strip(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without solution regions (stubs instead) or hidden tests; outputs kept."""
+    nb = copy.deepcopy(nb)
+    resources: dict = {}
+    ClearSolutions().preprocess(nb, resources)
+    ClearHiddenTests().preprocess(nb, resources)
+    return nb
+
+
+def solution_source(source: str) -> str:
+    """An answer cell's source with the solution markers removed (what a student writes)."""
+    return "\n".join(line for line in source.split("\n") if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+
+
+# --------------------------------------------------------------------------- nbgrader
+
+
+def nbgrader(args: list[str], course_dir: Path) -> subprocess.CompletedProcess:
+    """Run ``nbgrader ARGS`` in ``course_dir`` (where ``nbgrader_config.py`` is)."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    proc = subprocess.run(cmd, cwd=course_dir, env=kernel_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def write_sources(course_dir: Path, stems: list[str] | None = None) -> list[str]:
+    """Write ``source/<stem>/<stem>.ipynb`` (no outputs) for nbgrader; return the stems."""
+    paths = [chapter_path(s) for s in stems] if stems else chapter_paths()
+    for path in paths:
+        target = course_dir / "source" / path.stem / f"{path.stem}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(read_chapter(path), target)
+    return [p.stem for p in paths]
+
+
+def release(course_dir: Path = COURSE_DIR, stems: list[str] | None = None) -> list[Path]:
+    """Student notebooks under ``release/<stem>/``: stubs, visible tests, no hidden tests."""
+    prepare_course(course_dir)
+    out = []
+    for stem in write_sources(course_dir, stems):
+        nbgrader(["generate_assignment", stem, "--force"], course_dir)
+        released = course_dir / "release" / stem / f"{stem}.ipynb"
+        assert_no_leak(released.read_text(), str(released))
+        out.append(released)
+        log(f"released {released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released}")
+    return out
+
+
+def prepare_course(course_dir: Path) -> None:
+    """Make ``course_dir`` an nbgrader course (the config lives in ``autograder/``)."""
+    course_dir.mkdir(parents=True, exist_ok=True)
+    config = COURSE_DIR / "nbgrader_config.py"
+    if course_dir.resolve() != COURSE_DIR.resolve():
+        shutil.copy(config, course_dir / "nbgrader_config.py")
+
+
+def grade(submissions: Path, course_dir: Path = COURSE_DIR, csv_path: Path | None = None) -> list[dict]:
+    """Autograde ``submissions/<student>/<assignment>/<assignment>.ipynb``.
+
+    Writes feedback HTML under ``<course>/feedback`` and a CSV with one row per
+    student and assignment (total and per exercise); returns those rows.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    submissions = Path(submissions).resolve()
+    target = (course_dir / "submitted").resolve()
+    found = sorted(submissions.glob("*/*/*.ipynb"))
+    if not found:
+        raise FileNotFoundError(
+            f"no submissions in {submissions}: expected <student>/<assignment>/<assignment>.ipynb"
+        )
+    if submissions != target:
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(submissions, target)
+    assignments = sorted({p.parent.name for p in found})
+    students = sorted({p.parent.parent.name for p in found})
+    for assignment in assignments:
+        if not (course_dir / "release" / assignment).is_dir():
+            raise FileNotFoundError(f"assignment {assignment!r} was never released in {course_dir}; run `make release` first")
+        log(f"autograding {assignment} for {len(students)} submission(s) ...")
+        start = time.perf_counter()
+        nbgrader(["autograde", assignment, "--create", "--force"], course_dir)
+        log(f"autograded {assignment} in {time.perf_counter() - start:.1f} s")
+        nbgrader(["generate_feedback", assignment, "--force"], course_dir)
+    rows = []
+    db = f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
+    with Gradebook(db) as gb:
+        for path in found:
+            student, assignment = path.parent.parent.name, path.parent.name
+            try:
+                nb = gb.find_submission_notebook(path.stem, assignment, student)
+            except MissingEntry:
+                raise RuntimeError(f"nbgrader recorded no grades for {student}/{assignment}") from None
+            row = {"student": student, "assignment": assignment, "score": nb.score, "max_score": nb.max_score}
+            for g in sorted(nb.grades, key=lambda g: g.name):
+                row[g.name.removesuffix("_tests")] = g.score
+            rows.append(row)
+    csv_path = csv_path or course_dir / "grades.csv"
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    with open(csv_path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    log(f"grades written to {csv_path}; feedback in {course_dir / 'feedback'}")
+    return rows
+
+
+# --------------------------------------------------------------------------- the book
+
+
+def download_note(stem: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(
+        ":::{admonition} Do the exercises\n:class: tip\n"
+        "This page shows each exercise as the stub you will fill in, followed by the output a correct answer gives. "
+        f"Download the {{download}}`student notebook <student/{stem}.ipynb>`, open it in Jupyter with the course "
+        "environment (`make setup`), and run its visible tests as you go; hidden tests are added when it is graded.\n:::"
+    )
+
+
+def render_chapter(stem: str, executed: nbformat.NotebookNode, student: Path) -> Path:
+    page = strip(executed)
+    page.cells.insert(1, download_note(stem))
+    text = nbformat.writes(page)
+    assert_no_leak(text, f"rendered page {stem}")
+    RENDERED_DIR.mkdir(parents=True, exist_ok=True)
+    (RENDERED_DIR / f"{stem}.ipynb").write_text(text)
+    (RENDERED_DIR / "student").mkdir(exist_ok=True)
+    shutil.copy(student, RENDERED_DIR / "student" / f"{stem}.ipynb")
+    return RENDERED_DIR / f"{stem}.ipynb"
+
+
+def scan_tree(folder: Path) -> None:
+    """Raise :class:`LeakError` if any text file under ``folder`` mentions the reference."""
+    for f in folder.rglob("*"):
+        if f.is_file() and f.suffix in {".html", ".ipynb", ".txt", ".md", ".js", ".json", ".py"}:
+            assert_no_leak(f.read_text(errors="replace"), str(f))
+
+
+def build_book(force: bool = False, html: bool = True) -> Path:
+    """Execute (cached), release, strip and render every chapter; return the HTML folder."""
+    start = time.perf_counter()
+    paths = chapter_paths()
+    executed = {p.stem: executed_chapter(p, force=force) for p in paths}
+    released = {p.parent.name: p for p in release(COURSE_DIR)}
+    shutil.rmtree(RENDERED_DIR, ignore_errors=True)
+    for stem, nb in executed.items():
+        render_chapter(stem, nb, released[stem])
+    if not html:
+        return RENDERED_DIR
+    log("jupyter-book build ...")
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--warningiserror", "--keep-going"],
+        cwd=ROOT, env=kernel_env(), capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
+    scan_tree(HTML_DIR)
+    log(f"site built in {time.perf_counter() - start:.1f} s: {HTML_DIR / 'index.html'}")
+    return HTML_DIR

@@ -1,0 +1,91 @@
+"""Turn a chapter's few cell tags into nbgrader cell metadata.
+
+Authors tag cells in the MyST source instead of typing nbgrader metadata:
+
+- ``answer:<id>``: the student's answer cell; holds a ``### BEGIN SOLUTION`` /
+  ``### END SOLUTION`` region.
+- ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``;
+  visible checks first, then a ``### BEGIN HIDDEN TESTS`` region.
+
+Every answer needs exactly one test cell and the other way round; mistakes are
+reported with the exercise id, not found later by nbgrader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import nbformat
+
+SCHEMA_VERSION = 3
+
+
+class TagError(ValueError):
+    """A chapter's exercise tags are inconsistent."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    points: float
+    answer_index: int
+    tests_index: int
+
+
+def _tag_value(tags: list[str], prefix: str) -> str | None:
+    values = [t[len(prefix):] for t in tags if t.startswith(prefix)]
+    if len(values) > 1:
+        raise TagError(f"a cell has several {prefix!r} tags: {values}")
+    return values[0] if values else None
+
+
+def exercise_cells(nb: nbformat.NotebookNode) -> list[Exercise]:
+    """The exercises of a notebook, in order, validated."""
+    answers: dict[str, int] = {}
+    tests: dict[str, tuple[int, float]] = {}
+    for index, cell in enumerate(nb.cells):
+        tags = list(cell.get("metadata", {}).get("tags", []))
+        answer, test = _tag_value(tags, "answer:"), _tag_value(tags, "tests:")
+        points = _tag_value(tags, "points:")
+        if answer and test:
+            raise TagError(f"cell {index} is tagged both answer:{answer} and tests:{test}")
+        if answer:
+            if answer in answers:
+                raise TagError(f"exercise {answer!r} has two answer cells")
+            if "### BEGIN SOLUTION" not in cell.source or "### END SOLUTION" not in cell.source:
+                raise TagError(f"answer cell of {answer!r} has no ### BEGIN SOLUTION / ### END SOLUTION region")
+            answers[answer] = index
+        if test:
+            if test in tests:
+                raise TagError(f"exercise {test!r} has two test cells")
+            if points is None:
+                raise TagError(f"test cell of {test!r} has no points:<n> tag")
+            if "### BEGIN HIDDEN TESTS" not in cell.source:
+                raise TagError(f"test cell of {test!r} has no ### BEGIN HIDDEN TESTS region")
+            tests[test] = (index, float(points))
+        elif points is not None:
+            raise TagError(f"cell {index} has points:{points} but no tests:<id> tag")
+    if set(answers) != set(tests):
+        missing_tests = sorted(set(answers) - set(tests))
+        missing_answers = sorted(set(tests) - set(answers))
+        raise TagError(f"exercises without tests: {missing_tests}; tests without an answer: {missing_answers}")
+    exercises = [Exercise(i, tests[i][1], answers[i], tests[i][0]) for i in answers]
+    for ex in exercises:
+        if ex.tests_index < ex.answer_index:
+            raise TagError(f"the tests of {ex.id!r} come before its answer cell")
+    return sorted(exercises, key=lambda e: e.answer_index)
+
+
+def apply_nbgrader_metadata(nb: nbformat.NotebookNode) -> list[Exercise]:
+    """Write nbgrader metadata onto the tagged cells (in place); return the exercises."""
+    exercises = exercise_cells(nb)
+    for ex in exercises:
+        nb.cells[ex.answer_index].metadata["nbgrader"] = {
+            "grade": False, "grade_id": ex.id, "locked": False,
+            "schema_version": SCHEMA_VERSION, "solution": True, "task": False,
+        }
+        nb.cells[ex.tests_index].metadata["nbgrader"] = {
+            "grade": True, "grade_id": f"{ex.id}_tests", "locked": True, "points": ex.points,
+            "schema_version": SCHEMA_VERSION, "solution": False, "task": False,
+        }
+    return exercises

@@ -1,0 +1,87 @@
+"""Plots and tables the chapters share: training curves and sample tables."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _as_history(history: Any) -> dict[str, list[float]]:
+    if history is None:
+        return {}
+    if hasattr(history, "history"):  # keras.callbacks.History
+        history = history.history
+    return {k: list(map(float, v)) for k, v in dict(history).items()}
+
+
+def plot_curves(
+    curves: Mapping[str, Sequence[float]],
+    xlabel: str = "epoch",
+    ylabel: str = "",
+    title: str = "",
+    logy: bool = False,
+    ax=None,
+    start: int = 1,
+):
+    """One line per named curve, x counted from ``start``. Returns the axes."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=float)
+        ax.plot(np.arange(start, start + len(values)), values, marker="o" if len(values) < 30 else None, label=label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if len(curves) > 1:
+        ax.legend()
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_history(history: Any, metrics: Sequence[str] = ("loss",), title: str = "Training curves"):
+    """Plot a Keras ``History`` (or a dict of lists): each metric with its ``val_`` twin.
+
+    Returns the figure, or ``None`` (with a message) when there is nothing to plot,
+    for instance when training was skipped under the autograder.
+    """
+    hist = _as_history(history)
+    present = [m for m in metrics if hist.get(m)]
+    if not present:
+        print("no training history to plot (training was skipped)")
+        return None
+    fig, axes = plt.subplots(1, len(present), figsize=(5.5 * len(present), 3.5), squeeze=False)
+    for ax, metric in zip(axes[0], present):
+        curves = {"train": hist[metric]}
+        if hist.get(f"val_{metric}"):
+            curves["validation"] = hist[f"val_{metric}"]
+        plot_curves(curves, ylabel=metric, ax=ax)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_table(rows: Sequence[Mapping[str, Any]]):
+    """Show a list of dicts as an HTML table in a notebook (plain text elsewhere)."""
+    if not rows:
+        return None
+    columns = list(rows[0])
+    head = "".join(f"<th style='text-align:left'>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(r[c]))}</td>" for c in columns) + "</tr>"
+        for r in rows
+    )
+    markup = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    try:
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - outside Jupyter
+        for r in rows:
+            print(" | ".join(str(r[c]) for c in columns))
+        return None
+    display(HTML(markup))
+    return markup

@@ -1,0 +1,1 @@
+"""Experiment definitions run by ``python -m solutions.train NAME``."""

@@ -1,0 +1,116 @@
+"""One small trainer for every reference model.
+
+    python -m solutions.train lstm_lm --preset cpu --device auto
+
+Each experiment lives in ``solutions/experiments/<name>.py`` and exposes
+``PRESETS`` (name -> dataclass) and ``run(preset, device) -> dict``. This file
+holds the loop they share: Adam, optional gradient clipping, a progress bar
+with throughput, and per-epoch evaluation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import math
+import time
+from dataclasses import asdict, replace
+from typing import Callable, Iterable
+
+import torch
+from tqdm import tqdm
+
+from seqgen.device import resolve_device
+
+EXPERIMENTS = ["lstm_lm"]
+
+
+def batches(*tensors: torch.Tensor, batch_size: int, shuffle: bool, generator: torch.Generator | None = None):
+    """Yield aligned mini-batches of the given tensors (first axis)."""
+    n = tensors[0].shape[0]
+    order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
+    for start in range(0, n, batch_size):
+        idx = order[start : start + batch_size]
+        yield tuple(t[idx] for t in tensors)
+
+
+def fit(
+    model: torch.nn.Module,
+    train_batches: Callable[[int], Iterable[tuple]],
+    loss_fn: Callable[[torch.nn.Module, tuple], tuple[torch.Tensor, int]],
+    *,
+    epochs: int,
+    lr: float,
+    device: torch.device,
+    clip: float | None = None,
+    evaluate: Callable[[torch.nn.Module], dict] | None = None,
+    unit: str = "tok",
+    desc: str = "train",
+) -> dict[str, list[float]]:
+    """Train ``model`` in place and return its history (per-epoch lists).
+
+    ``train_batches(epoch)`` yields tuples of CPU tensors; ``loss_fn(model, batch)``
+    returns the mean loss and the number of units (tokens, pixels) it covers, which
+    the progress bar turns into throughput.
+    """
+    model.to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history: dict[str, list[float]] = {"loss": [], f"{unit}_per_s": []}
+    for epoch in range(1, epochs + 1):
+        model.train()
+        total, units, start = 0.0, 0, time.perf_counter()
+        bar = tqdm(list(train_batches(epoch)), desc=f"{desc} {epoch}/{epochs}", leave=False, mininterval=2.0)
+        for batch in bar:
+            batch = tuple(t.to(device, non_blocking=True) for t in batch)
+            loss, n = loss_fn(model, batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if clip is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            total += loss.item() * n
+            units += n
+            bar.set_postfix(loss=f"{total / max(units, 1):.3f}")
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        elapsed = time.perf_counter() - start
+        history["loss"].append(total / max(units, 1))
+        history[f"{unit}_per_s"].append(units / elapsed)
+        line = f"epoch {epoch}/{epochs}  loss {history['loss'][-1]:.4f}  {units / elapsed:,.0f} {unit}/s"
+        if evaluate is not None:
+            model.eval()
+            with torch.no_grad():
+                for key, value in evaluate(model).items():
+                    history.setdefault(key, []).append(float(value))
+                    line += f"  {key} {value:.4f}"
+        print(line, flush=True)
+    return history
+
+
+def perplexity(nll_sum: float, count: int) -> float:
+    return math.exp(nll_sum / max(count, 1))
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("experiment", choices=EXPERIMENTS)
+    parser.add_argument("--preset", default="cpu", help="cpu (seconds to minutes on a laptop) or full (the source's settings, for a GPU)")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
+    parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
+    args = parser.parse_args(argv)
+    module = importlib.import_module(f"solutions.experiments.{args.experiment}")
+    if args.preset not in module.PRESETS:
+        parser.error(f"unknown preset {args.preset!r}; choose from {sorted(module.PRESETS)}")
+    preset = module.PRESETS[args.preset]
+    if args.epochs is not None:
+        preset = replace(preset, epochs=args.epochs)
+    device = resolve_device(args.device)
+    print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
+    start = time.perf_counter()
+    result = module.run(preset, device)
+    print(f"done in {time.perf_counter() - start:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
+    return result
+
+
+if __name__ == "__main__":
+    main()
