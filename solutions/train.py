@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import math
 import time
 from dataclasses import asdict, replace
@@ -22,7 +23,13 @@ from tqdm import tqdm
 
 from seqgen.device import resolve_device
 
-EXPERIMENTS = ["lstm_lm"]
+
+
+def experiments() -> list[str]:
+    """Every module in ``solutions/experiments`` is an experiment."""
+    from . import experiments as package
+
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__))
 
 
 def batches(*tensors: torch.Tensor, batch_size: int, shuffle: bool, generator: torch.Generator | None = None):
@@ -93,7 +100,7 @@ def perplexity(nll_sum: float, count: int) -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("experiment", choices=EXPERIMENTS)
+    parser.add_argument("experiment", choices=experiments())
     parser.add_argument("--preset", default="cpu", help="cpu (seconds to minutes on a laptop) or full (the source's settings, for a GPU)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")

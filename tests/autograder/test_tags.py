@@ -1,0 +1,46 @@
+"""Tags -> nbgrader metadata."""
+
+import nbformat
+import pytest
+
+from autograder.tags import TagError, apply_nbgrader_metadata
+
+ANSWER = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+TESTS = "assert f() == 1\n### BEGIN HIDDEN TESTS\nassert f() == 1\n### END HIDDEN TESTS"
+
+
+def notebook(*cells):
+    nb = nbformat.v4.new_notebook()
+    for source, tags in cells:
+        nb.cells.append(nbformat.v4.new_code_cell(source, metadata={"tags": tags}))
+    return nb
+
+
+def test_answer_and_tests_get_nbgrader_metadata():
+    """Do answer:<id> and tests:<id>/points:<n> become solution and locked grade cells?"""
+    nb = notebook(("x = 1", []), (ANSWER, ["answer:f"]), (TESTS, ["tests:f", "points:3"]))
+    (ex,) = apply_nbgrader_metadata(nb)
+    assert ex.id == "f" and ex.points == 3
+    assert nb.cells[1].metadata.nbgrader == {"grade": False, "grade_id": "f", "locked": False,
+                                             "schema_version": 3, "solution": True, "task": False}
+    meta = nb.cells[2].metadata.nbgrader
+    assert meta["grade"] and meta["locked"] and meta["points"] == 3 and meta["grade_id"] == "f_tests"
+    assert "nbgrader" not in nb.cells[0].metadata
+
+
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ([(ANSWER, ["answer:f"])], "exercises without tests: \\['f'\\]"),
+        ([(TESTS, ["tests:f", "points:1"])], "tests without an answer: \\['f'\\]"),
+        ([(ANSWER, ["answer:f"]), (TESTS, ["tests:f"])], "no points"),
+        ([("def f(): pass", ["answer:f"]), (TESTS, ["tests:f", "points:1"])], "no ### BEGIN SOLUTION"),
+        ([(ANSWER, ["answer:f"]), ("assert True", ["tests:f", "points:1"])], "no ### BEGIN HIDDEN TESTS"),
+        ([(TESTS, ["tests:f", "points:1"]), (ANSWER, ["answer:f"])], "come before its answer"),
+        ([(ANSWER, ["answer:f"]), (ANSWER, ["answer:f"]), (TESTS, ["tests:f", "points:1"])], "two answer cells"),
+    ],
+)
+def test_inconsistent_tags_are_reported(cells, message):
+    """Is each tagging mistake reported with the exercise id before nbgrader sees it?"""
+    with pytest.raises(TagError, match=message):
+        apply_nbgrader_metadata(notebook(*cells))

@@ -1,0 +1,36 @@
+"""Chapter sources: structure, exercises, and agreement with the reference presets."""
+
+from __future__ import annotations
+
+import re
+
+import jupytext
+import pytest
+
+from autograder import pipeline
+from autograder.tags import exercise_cells
+
+CHAPTERS = pipeline.chapter_paths()
+SKELETON = ["Overview", "Prerequisites", "Setup", "Summary", "Exercises recap"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_follows_the_skeleton(path):
+    """Does the chapter have the course's sections and at least three graded exercises?"""
+    text = path.read_text()
+    for heading in SKELETON:
+        assert re.search(rf"^## {heading}\b", text, re.M), f"{path.stem}: no '## {heading}' section"
+    assert len(exercise_cells(jupytext.read(path))) >= 3
+
+
+def constants(path) -> dict[str, float]:
+    return {k: float(v) for k, v in re.findall(r"^([A-Z_]+) = ([0-9.e-]+)\b", path.read_text(), re.M)}
+
+
+def test_chapter1_trains_with_the_cpu_preset():
+    """Does chapter 1's Keras model use exactly the reference's `cpu` preset sizes?"""
+    from solutions.experiments.lstm_lm import PRESETS
+
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("01_lstm_intro"))
+    assert (c["VOCAB_SIZE"], c["SEQ_LEN"], c["EMBED_DIM"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
+        preset.vocab_size, preset.seq_len, preset.embed_dim, preset.hidden, preset.batch_size, preset.epochs, preset.lr)

@@ -1,0 +1,61 @@
+"""The built site and the released notebooks: complete, and free of the hidden reference."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from autograder import pipeline
+from autograder.tags import exercise_cells
+
+CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+LEAK = re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS|(from|import) solutions")
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the book as `make book` does (executions are cached by content)."""
+    return pipeline.build_book()
+
+
+def text_files(folder):
+    return [f for f in folder.rglob("*") if f.is_file() and f.suffix in {".html", ".ipynb", ".txt", ".js", ".json"}]
+
+
+@pytest.mark.slow
+def test_no_leaks_in_html_or_release(site):
+    """Does any file of the HTML site or the release folder mention a solution region, hidden tests or `solutions`?"""
+    folders = [site, pipeline.COURSE_DIR / "release", pipeline.RENDERED_DIR]
+    hits = [str(f) for folder in folders for f in text_files(folder) if LEAK.search(f.read_text(errors="replace"))]
+    assert not hits, hits
+    assert len(text_files(pipeline.COURSE_DIR / "release")) == len(CHAPTERS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_chapter_page_shows_stubs_outputs_and_download(site, stem):
+    """Does each page show every exercise as a stub, the reference's passing visible tests, and a student-notebook link?"""
+    page = (site / "rendered" / f"{stem}.html").read_text()
+    source = pipeline.read_chapter(pipeline.chapter_path(stem))
+    n_exercises = len(exercise_cells(source))
+    assert page.count("NotImplementedError") >= n_exercises
+    assert page.count("all visible checks passed") == n_exercises
+    assert re.search(rf'href="[^"]*_downloads/[0-9a-f]+/{stem}\.ipynb"', page)
+    rendered = nbformat.read(pipeline.RENDERED_DIR / f"{stem}.ipynb", as_version=4)
+    errors = [o for c in rendered.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"{stem} executed with errors: {[e['ename'] for e in errors]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_student_notebook_is_the_release(site, stem):
+    """Is the downloadable notebook the nbgrader release: stubs, locked tests, no outputs?"""
+    (download,) = list(site.glob(f"_downloads/*/{stem}.ipynb"))
+    nb = nbformat.read(download, as_version=4)
+    graded = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert graded and len(graded) == len(answers)
+    assert all("raise NotImplementedError()" in c.source for c in answers)
+    assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
