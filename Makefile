@@ -19,7 +19,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[course]"
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course]"
 	touch $(STAMP)
 
 book: setup
