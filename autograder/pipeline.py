@@ -263,8 +263,8 @@ def grade(submissions: Path, course_dir: Path = COURSE_DIR, csv_path: Path | Non
 # --------------------------------------------------------------------------- the book
 
 
-def download_note(stem: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_markdown_cell(
+def download_note(stem: str) -> str:
+    return (
         ":::{admonition} Do the exercises\n:class: tip\n"
         "This page shows each exercise as the stub you will fill in, followed by the output a correct answer gives. "
         f"Download the {{download}}`student notebook <student/{stem}.ipynb>`, open it in Jupyter with the course "
@@ -272,9 +272,18 @@ def download_note(stem: str) -> nbformat.NotebookNode:
     )
 
 
+def add_download_note(page: nbformat.NotebookNode, stem: str) -> None:
+    """Put the student-notebook link right under the chapter title."""
+    first = page.cells[0]
+    lines = first.source.split("\n")
+    if first.cell_type != "markdown" or not lines[0].startswith("# "):
+        raise ValueError(f"{stem}: the first cell must be markdown starting with the '# ' title")
+    first.source = "\n".join([lines[0], "", download_note(stem), *lines[1:]])
+
+
 def render_chapter(stem: str, executed: nbformat.NotebookNode, student: Path) -> Path:
     page = strip(executed)
-    page.cells.insert(1, download_note(stem))
+    add_download_note(page, stem)
     text = nbformat.writes(page)
     assert_no_leak(text, f"rendered page {stem}")
     RENDERED_DIR.mkdir(parents=True, exist_ok=True)
