@@ -12,7 +12,7 @@ export SEQGEN_DATA_MIRROR ?= $(abspath ../shared/data)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup book release grade test test-fast train-lstm clean
+.PHONY: setup book release grade test test-fast train-lstm bench clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ test-fast: setup
 
 train-lstm: setup
 	$(PY) -m solutions.train lstm_lm --preset cpu --device auto
+
+# Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
+bench: setup
+	$(PY) benchmarks/lstm_lm.py
 
 clean:
 	rm -rf _build rendered .cache autograder/source autograder/release autograder/submitted \
