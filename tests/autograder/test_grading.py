@@ -37,7 +37,9 @@ def submission(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbfo
     return nb
 
 
-@pytest.fixture(scope="module", params=CHAPTERS)
+# One xdist group per chapter: with `pytest -n 2 --dist loadgroup` chapters are graded
+# side by side, and each chapter's fixture runs once, on one worker.
+@pytest.fixture(scope="module", params=[pytest.param(s, marks=pytest.mark.xdist_group(f"grade-{s}")) for s in CHAPTERS])
 def graded(request, tmp_path_factory):
     """Release one chapter into a fresh course, submit reference/stub/mutants, autograde all."""
     stem = request.param

@@ -11,6 +11,8 @@ from autograder import pipeline
 from autograder.tags import exercise_cells
 
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+# All site tests share one build: keep them on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 LEAK = re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS|(from|import) solutions")
 
 
@@ -24,7 +26,6 @@ def text_files(folder):
     return [f for f in folder.rglob("*") if f.is_file() and f.suffix in {".html", ".ipynb", ".txt", ".js", ".json"}]
 
 
-@pytest.mark.slow
 def test_no_leaks_in_html_or_release(site):
     """Does any file of the HTML site or the release folder mention a solution region, hidden tests or `solutions`?"""
     folders = [site, pipeline.COURSE_DIR / "release", pipeline.RENDERED_DIR]
@@ -33,7 +34,6 @@ def test_no_leaks_in_html_or_release(site):
     assert len(text_files(pipeline.COURSE_DIR / "release")) == len(CHAPTERS)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_chapter_page_shows_stubs_outputs_and_download(site, stem):
     """Does each page show every exercise as a stub, the reference's passing visible tests, and a student-notebook link?"""
@@ -48,7 +48,6 @@ def test_chapter_page_shows_stubs_outputs_and_download(site, stem):
     assert not errors, f"{stem} executed with errors: {[e['ename'] for e in errors]}"
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_student_notebook_is_the_release(site, stem):
     """Is the downloadable notebook the nbgrader release: stubs, locked tests, no outputs?"""
