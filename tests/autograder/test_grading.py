@@ -21,10 +21,14 @@ MUTANT_DIR = Path(__file__).parent / "mutants"
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
 
 
-def mutants(stem: str) -> dict[str, dict[str, str]]:
+def answers_file(stem: str) -> dict:
     path = MUTANT_DIR / f"{stem}.py"
     assert path.is_file(), f"chapter {stem} has no mutants file {path}"
-    return runpy.run_path(str(path))["MUTANTS"]
+    return runpy.run_path(str(path))
+
+
+def mutants(stem: str) -> dict[str, dict[str, str]]:
+    return answers_file(stem)["MUTANTS"]
 
 
 def submission(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
@@ -51,6 +55,9 @@ def graded(request, tmp_path_factory):
     reference = {ex.id: pipeline.solution_source(source.cells[ex.answer_index].source) for ex in exercises}
 
     students = {"reference": submission(released, reference), "stub": released}
+    alternatives = answers_file(stem).get("ALTERNATIVES", {})
+    if alternatives:
+        students["alternatives"] = submission(released, {**reference, **alternatives})
     names = {}
     for ex_id, variants in mutants(stem).items():
         for k, (label, code) in enumerate(variants.items()):
@@ -72,6 +79,15 @@ def test_reference_scores_full_marks(graded):
     stem, _, exercises, rows, _ = graded
     row = rows["reference"]
     assert row["score"] == row["max_score"] == sum(e.points for e in exercises), row
+
+
+@pytest.mark.slow
+def test_alternative_correct_answers_score_full_marks(graded):
+    """Do correct answers written differently from the reference (kept with the mutants) earn every point?"""
+    stem, _, exercises, rows, _ = graded
+    if "alternatives" not in rows:
+        pytest.skip(f"{stem} keeps no alternative answers")
+    assert rows["alternatives"]["score"] == rows["alternatives"]["max_score"], rows["alternatives"]
 
 
 @pytest.mark.slow

@@ -69,3 +69,33 @@ def sample_with_temperature(probs, temperature, rng):
 ''',
     },
 }
+
+# Other correct answers, written differently: together in one submission they must score full marks.
+ALTERNATIVES = {
+    "lstm_step": '''
+def lstm_step(x, h, c, Wx, Wh, b):
+    gates = np.split(x @ Wx + h @ Wh + b, 4, axis=1)
+    i, f, o = (1 / (1 + np.exp(-a)) for a in (gates[0], gates[1], gates[3]))
+    c_next = f * c + i * np.tanh(gates[2])
+    return o * np.tanh(c_next), c_next
+''',
+    "lstm_lm": '''
+def build_lstm_lm(vocab_size, embed_dim, hidden):
+    return keras.Sequential([
+        keras.layers.Embedding(vocab_size, embed_dim),
+        keras.layers.LSTM(hidden, return_sequences=True),
+        keras.layers.Dense(vocab_size, activation="softmax"),
+    ])
+''',
+    "apply_temperature": '''
+def apply_temperature(probs, temperature):
+    logits = np.log(np.asarray(probs, dtype=float) + 1e-300) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    return np.exp(logits) / np.exp(logits).sum(axis=-1, keepdims=True)
+''',
+    "sample_with_temperature": '''
+def sample_with_temperature(probs, temperature, rng):
+    cumulative = np.cumsum(apply_temperature(probs, temperature))
+    return int(min(np.searchsorted(cumulative, rng.random(), side="right"), len(cumulative) - 1))
+''',
+}
