@@ -50,3 +50,14 @@ def test_chapter3_trains_with_the_charrnn_cpu_preset():
     assert (c["N_CHARS"], c["N_STEPS"], c["SHIFT"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
             c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.shift, preset.embed_dim, preset.hidden,
                                     preset.num_layers, preset.batch_size, preset.epochs, preset.lr)
+
+
+def test_chapter4_trains_with_the_stateful_cpu_preset():
+    """Does chapter 4's stateful Keras GRU use exactly the reference's `stateful_charrnn` cpu preset?"""
+    from solutions.experiments.stateful_charrnn import PRESETS
+
+    preset, c = PRESETS["cpu"], constants_with_underscores(pipeline.chapter_path("04_stateful_rnn"))
+    assert preset.stateful
+    assert (c["N_CHARS"], c["N_STEPS"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
+            c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.embed_dim, preset.hidden, preset.num_layers,
+                                    preset.batch_size, preset.epochs, preset.lr)
