@@ -136,3 +136,37 @@ def lstm_lm_from_keras(model):
     copy_lstm(lstm, reference.lstm)
     copy_dense(dense, reference.head)
     return reference.eval(), keras_outputs_probabilities(dense)
+
+
+# --- Chapters 3 and 4: Char-RNN (Embedding -> GRU x n -> Dense) --------------------------------
+
+
+def charrnn_from_keras(model, num_layers: int | None = None):
+    """Build the reference :class:`solutions.charrnn.CharRNN` holding a Keras
+    Embedding -> GRU(return_sequences=True) x n -> Dense model's weights.
+
+    ``num_layers`` (if given) is the number of GRU layers expected. Stateful Keras GRUs
+    are accepted: statefulness is a matter of training, not of the weights.
+    Returns ``(torch_model, outputs_probabilities)``.
+    """
+    from solutions.charrnn import CharRNN, CharRNNConfig
+
+    layers = layers_of(model)
+    kinds = [type(layer).__name__ for layer in layers]
+    n = len(layers) - 2 if num_layers is None else num_layers
+    expect_layers(model, ["Embedding"] + ["GRU"] * max(n, 1) + ["Dense"])
+    embedding, grus, dense = layers[0], layers[1:-1], layers[-1]
+    hidden = {int(g.units) for g in grus}
+    if len(hidden) != 1:
+        raise TransplantError(f"expected GRU layers of one size, got {sorted(hidden)} ({', '.join(kinds)})")
+    for gru in grus:
+        if not gru.return_sequences:
+            raise TransplantError(f"{gru.name}: expected return_sequences=True (one prediction per time step)")
+    vocab, embed_dim = embedding.get_weights()[0].shape
+    config = CharRNNConfig(vocab_size=int(vocab), embed_dim=int(embed_dim), hidden=hidden.pop(), num_layers=len(grus))
+    reference = CharRNN(config)
+    copy_embedding(embedding, reference.embedding)
+    for index, gru in enumerate(grus):
+        copy_gru(gru, reference.rnn, index)
+    copy_dense(dense, reference.head)
+    return reference.eval(), keras_outputs_probabilities(dense)

@@ -31,3 +31,13 @@ def sample_logits(logits: torch.Tensor, temperature: float = 1.0, generator: tor
         return logits.argmax(dim=-1)
     probs = torch.softmax(logits / temperature, dim=-1)  # (B, V)
     return torch.multinomial(probs, 1, generator=generator).squeeze(-1)  # (B,)
+
+
+# --- Chapter 3: temperature 0 as greedy decoding ----------------------------------------------
+
+
+def sample_or_greedy(probs, temperature: float, rng: np.random.Generator) -> int:
+    """Chapter 3's sampler: the most likely index at temperature 0, else :func:`sample_with_temperature`."""
+    if temperature == 0:
+        return int(np.argmax(probs))
+    return sample_with_temperature(probs, temperature, rng)

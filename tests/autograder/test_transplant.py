@@ -95,3 +95,41 @@ def test_dense_shape_mismatch_says_expected_and_got():
     dense.build((None, 3))
     with pytest.raises(TransplantError, match=r"expected shape \(4, 3\), got \(5, 3\)"):
         copy_dense(dense, torch.nn.Linear(3, 4))
+
+
+# --- Chapters 3 and 4: Char-RNN ---------------------------------------------------------------
+
+
+def char_gru(V=30, E=5, H=8, layers=2, **gru_kwargs):
+    return keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(V, E)]
+                            + [keras.layers.GRU(H, return_sequences=True, **gru_kwargs) for _ in range(layers)]
+                            + [keras.layers.Dense(V, activation="softmax")])
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3])
+def test_char_gru_agrees_with_the_charrnn_reference(layers):
+    """Does a random Keras Embedding-GRU xn-Dense model agree with the torch CharRNN to 1e-5?"""
+    from autograder.transplant import charrnn_from_keras
+
+    model = char_gru(layers=layers)
+    randomise(model, seed=layers)
+    reference, probabilities = charrnn_from_keras(model)
+    assert probabilities and reference.config.num_layers == layers
+    ids = np.random.default_rng(5).integers(0, 30, size=(3, 11))
+    with torch.no_grad():
+        logits, _ = reference(torch.from_numpy(ids))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model(ids)), torch.softmax(logits, -1).numpy(), atol=1e-5)
+
+
+def test_char_gru_mismatches_are_named():
+    """Does charrnn_from_keras refuse a wrong layer count, a GRU without return_sequences, and reset_after=False?"""
+    from autograder.transplant import charrnn_from_keras
+
+    with pytest.raises(TransplantError, match="Embedding, GRU, GRU, Dense; got Embedding, GRU, Dense"):
+        charrnn_from_keras(char_gru(layers=1), num_layers=2)
+    last_only = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(9, 3),
+                                  keras.layers.GRU(4, return_sequences=True), keras.layers.GRU(4), keras.layers.Dense(9)])
+    with pytest.raises(TransplantError, match="return_sequences=True"):
+        charrnn_from_keras(last_only)
+    with pytest.raises(TransplantError, match="reset_after=True"):
+        charrnn_from_keras(char_gru(reset_after=False))

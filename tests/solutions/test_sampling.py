@@ -40,3 +40,13 @@ def test_sample_logits_greedy_and_device(device):
     draws = sample_logits(logits.repeat(500, 1), 1.0, gen)
     assert draws.device.type == device.type
     assert 0.7 < (draws[0::2] == 1).float().mean().item() < 0.95  # softmax([0,3,1])[1] = 0.84
+
+
+def test_sample_or_greedy_is_argmax_at_zero_and_samples_otherwise():
+    """Is temperature 0 greedy, and does a positive temperature still draw every index sometimes?"""
+    from solutions.sampling import sample_or_greedy
+
+    rng = np.random.default_rng(0)
+    p = np.array([0.2, 0.5, 0.3])
+    assert {sample_or_greedy(p, 0, rng) for _ in range(20)} == {1}
+    assert {sample_or_greedy(p, 1.0, rng) for _ in range(300)} == {0, 1, 2}

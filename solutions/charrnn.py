@@ -1,0 +1,75 @@
+"""Char-RNN: Embedding -> stacked GRU (or LSTM) -> Linear over characters (chapters 3-4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+
+from .sampling import sample_logits
+
+
+@dataclass
+class CharRNNConfig:
+    vocab_size: int
+    embed_dim: int = 16
+    hidden: int = 128
+    num_layers: int = 2
+    dropout: float = 0.0  # between stacked layers
+    cell: str = "gru"  # "gru" or "lstm"
+
+
+class CharRNN(nn.Module):
+    """Predicts the next character at every position. The GRU version; see :class:`CharLSTM`."""
+
+    rnn_class = nn.GRU
+
+    def __init__(self, config: CharRNNConfig):
+        super().__init__()
+        self.config = config
+        self.embedding = nn.Embedding(config.vocab_size, config.embed_dim)
+        self.rnn = self.rnn_class(config.embed_dim, config.hidden, num_layers=config.num_layers,
+                                  dropout=config.dropout if config.num_layers > 1 else 0.0, batch_first=True)
+        self.head = nn.Linear(config.hidden, config.vocab_size)
+
+    def forward(self, idx: torch.Tensor, state=None):
+        """idx (B, T) int -> logits (B, T, V), and the recurrent state to carry on with."""
+        x = self.embedding(idx)  # (B, T, E)
+        out, state = self.rnn(x, state)  # (B, T, H)
+        return self.head(out), state  # (B, T, V)
+
+    @torch.no_grad()
+    def generate(self, prompt: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                 stop_id: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Extend ``prompt`` (B, T) by sampling (temperature 0: greedy), one token at a time."""
+        logits, state = self(prompt)
+        out = [prompt]
+        for _ in range(max_new_tokens):
+            nxt = sample_logits(logits[:, -1], temperature, generator)  # (B,)
+            out.append(nxt[:, None])
+            if stop_id is not None and bool((nxt == stop_id).all()):
+                break
+            logits, state = self(nxt[:, None], state)
+        return torch.cat(out, dim=1)
+
+
+class CharLSTM(CharRNN):
+    """The same model with LSTM cells."""
+
+    rnn_class = nn.LSTM
+
+
+def build_charrnn(config: CharRNNConfig) -> CharRNN:
+    if config.cell not in {"gru", "lstm"}:
+        raise ValueError(f"cell must be 'gru' or 'lstm', got {config.cell!r}")
+    return (CharLSTM if config.cell == "lstm" else CharRNN)(config)
+
+
+def detach_state(state):
+    """Cut the graph behind a carried state (truncated backpropagation through time)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()

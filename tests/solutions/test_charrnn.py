@@ -1,0 +1,64 @@
+"""The Char-RNN reference and its stateful training."""
+
+import numpy as np
+import pytest
+import torch
+
+from solutions.charrnn import CharLSTM, CharRNN, CharRNNConfig, build_charrnn, detach_state
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_forward_shapes_and_state_carry(cell, device):
+    """Does feeding a sequence in two halves with the carried state equal feeding it whole?"""
+    torch.manual_seed(0)
+    model = build_charrnn(CharRNNConfig(vocab_size=20, embed_dim=4, hidden=8, num_layers=2, cell=cell)).to(device)
+    assert isinstance(model, CharLSTM if cell == "lstm" else CharRNN)
+    ids = torch.randint(0, 20, (3, 10), device=device)
+    whole, _ = model(ids)  # (B, T, V)
+    assert whole.shape == (3, 10, 20)
+    first, state = model(ids[:, :6])
+    second, _ = model(ids[:, 6:], detach_state(state))
+    torch.testing.assert_close(torch.cat([first, second], 1), whole, atol=1e-5, rtol=1e-5)
+
+
+def test_generate_is_seeded_and_greedy_is_deterministic(device):
+    """Does generate() extend the prompt, repeat with a seed, and stop at stop_id?"""
+    torch.manual_seed(1)
+    model = CharRNN(CharRNNConfig(vocab_size=12, embed_dim=3, hidden=6)).to(device).eval()
+    prompt = torch.tensor([[2, 3, 4]], device=device)
+    a = model.generate(prompt, 15, 1.0, generator=torch.Generator(device=device).manual_seed(3))
+    b = model.generate(prompt, 15, 1.0, generator=torch.Generator(device=device).manual_seed(3))
+    assert a.shape == (1, 18) and torch.equal(a, b) and torch.equal(a[:, :3], prompt)
+    greedy = model.generate(prompt, 5, 0.0)
+    logits, _ = model(prompt)
+    assert int(greedy[0, 3]) == int(logits[0, -1].argmax())
+    stop = int(greedy[0, 3])
+    assert model.generate(prompt, 5, 0.0, stop_id=stop).shape == (1, 4)
+
+
+def test_dropout_only_between_layers():
+    """Is dropout passed to the stacked RNN (and dropped for a single layer, where torch warns)?"""
+    assert CharRNN(CharRNNConfig(vocab_size=5, num_layers=2, dropout=0.2)).rnn.dropout == 0.2
+    assert CharRNN(CharRNNConfig(vocab_size=5, num_layers=1, dropout=0.2)).rnn.dropout == 0.0
+    with pytest.raises(ValueError):
+        build_charrnn(CharRNNConfig(vocab_size=5, cell="rnn"))
+
+
+def test_stateful_loss_detaches_and_learns(device):
+    """Does a few steps of stateful TBPTT on a periodic text lower the loss, with a detached state each batch?"""
+    from solutions.chars import stateful_batches
+    from solutions.experiments.charrnn import StatefulLoss
+
+    torch.manual_seed(0)
+    ids = np.tile(np.arange(2, 9), 200)  # a period of 7: each next char is determined
+    rows = torch.from_numpy(stateful_batches(ids, batch_size=4, n_steps=10)).to(device)
+    model = CharRNN(CharRNNConfig(vocab_size=9, embed_dim=4, hidden=16, num_layers=1)).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    loss_fn, losses = StatefulLoss(), []
+    for t in range(len(rows)):
+        loss, n = loss_fn(model, (rows[t],))
+        assert n == 40
+        opt.zero_grad(); loss.backward(); opt.step()
+        assert not loss_fn.state.requires_grad
+        losses.append(float(loss))
+    assert losses[-1] < 0.5 * losses[0]
