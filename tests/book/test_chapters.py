@@ -24,7 +24,9 @@ def test_chapter_follows_the_skeleton(path):
 
 
 def constants(path) -> dict[str, float]:
-    return {k: float(v) for k, v in re.findall(r"^([A-Z_]+) = ([0-9.e-]+)\b", path.read_text(), re.M)}
+    """The chapter's top-level numeric constants (``NAME = 200_000  # comment``)."""
+    found = re.findall(r"^([A-Z_]+) = ([0-9._e-]+)\b", path.read_text(), re.M)
+    return {k: float(v.replace("_", "")) for k, v in found}
 
 
 def test_chapter1_trains_with_the_cpu_preset():
@@ -36,17 +38,12 @@ def test_chapter1_trains_with_the_cpu_preset():
         preset.vocab_size, preset.seq_len, preset.embed_dim, preset.hidden, preset.batch_size, preset.epochs, preset.lr)
 
 
-def constants_with_underscores(path) -> dict[str, float]:
-    """Like constants(), also reading literals such as 200_000."""
-    found = re.findall(r"^([A-Z_]+) = ([0-9._e-]+)\b", path.read_text(), re.M)
-    return {k: float(v.replace("_", "")) for k, v in found}
-
 
 def test_chapter3_trains_with_the_charrnn_cpu_preset():
     """Does chapter 3's Keras Char-GRU use exactly the reference's `charrnn` cpu preset?"""
     from solutions.experiments.charrnn import PRESETS
 
-    preset, c = PRESETS["cpu"], constants_with_underscores(pipeline.chapter_path("03_char_rnn"))
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("03_char_rnn"))
     assert (c["N_CHARS"], c["N_STEPS"], c["SHIFT"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
             c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.shift, preset.embed_dim, preset.hidden,
                                     preset.num_layers, preset.batch_size, preset.epochs, preset.lr)
@@ -56,7 +53,7 @@ def test_chapter4_trains_with_the_stateful_cpu_preset():
     """Does chapter 4's stateful Keras GRU use exactly the reference's `stateful_charrnn` cpu preset?"""
     from solutions.experiments.stateful_charrnn import PRESETS
 
-    preset, c = PRESETS["cpu"], constants_with_underscores(pipeline.chapter_path("04_stateful_rnn"))
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("04_stateful_rnn"))
     assert preset.stateful
     assert (c["N_CHARS"], c["N_STEPS"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
             c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.embed_dim, preset.hidden, preset.num_layers,
