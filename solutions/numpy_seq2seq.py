@@ -200,26 +200,42 @@ class PeekyDecoder(Decoder):
         self.layers = [self.embed, self.lstm, self.affine]
 
     def forward(self, xs: np.ndarray, h: np.ndarray) -> np.ndarray:
-        self.lstm.set_state(h)
-        return self._step(xs, h)
+        return peeky_forward(self, xs, h)
 
     def _step(self, xs, h):
-        B, T = xs.shape
-        H = h.shape[1]
-        hs = np.broadcast_to(h[:, None, :], (B, T, H))  # (B, T, H)
-        out = np.concatenate([hs, self.embed.forward(xs)], axis=2)  # (B, T, H + D)
-        out = np.concatenate([hs, self.lstm.forward(out)], axis=2)  # (B, T, 2H)
-        self.H = H
-        return self.affine.forward(out)  # (B, T, V)
+        return _peeky_scores(self, xs, h)
 
     def backward(self, dscore: np.ndarray) -> np.ndarray:
-        H = self.H
-        dout = self.affine.backward(dscore)  # (B, T, 2H)
-        dhs_out, dout = dout[:, :, :H], dout[:, :, H:]
-        dx = self.lstm.backward(dout)  # (B, T, H + D)
-        dhs_in, dembed = dx[:, :, :H], dx[:, :, H:]
-        self.embed.backward(dembed)
-        return self.lstm.dh + (dhs_out + dhs_in).sum(axis=1)  # (B, H)
+        return peeky_backward(self, dscore)
+
+
+def _peeky_scores(layers, xs, h):
+    B, T = xs.shape
+    H = h.shape[1]
+    hs = np.broadcast_to(h[:, None, :], (B, T, H))  # (B, T, H)
+    out = np.concatenate([hs, layers.embed.forward(xs)], axis=2)  # (B, T, H + D)
+    out = np.concatenate([hs, layers.lstm.forward(out)], axis=2)  # (B, T, 2H)
+    return layers.affine.forward(out)  # (B, T, V)
+
+
+def peeky_forward(layers, xs: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Peeky decoder forward on any object with ``embed``, ``lstm``, ``affine`` time layers.
+
+    xs (B, T) ids, h (B, H) context -> scores (B, T, V). The LSTM starts from (h, 0).
+    """
+    layers.lstm.set_state(h)
+    return _peeky_scores(layers, xs, h)
+
+
+def peeky_backward(layers, dscore: np.ndarray) -> np.ndarray:
+    """Back-propagate dscore (B, T, V) after ``peeky_forward``; fills the layers' grads, returns dh (B, H)."""
+    H = layers.lstm.params[1].shape[0]
+    dout = layers.affine.backward(dscore)  # (B, T, 2H)
+    dhs_out, dout = dout[:, :, :H], dout[:, :, H:]
+    dx = layers.lstm.backward(dout)  # (B, T, H + D)
+    dhs_in, dembed = dx[:, :, :H], dx[:, :, H:]
+    layers.embed.backward(dembed)
+    return layers.lstm.dh + (dhs_out + dhs_in).sum(axis=1)  # (B, H)
 
 
 class Seq2seq:

@@ -32,7 +32,7 @@ class Seq2seqPreset:
 
 PRESETS = {
     # Chapter 6's Keras settings (book/06_peeky_reverse.md).
-    "cpu": Seq2seqPreset(n_train=10_000, n_test=1_000, wordvec=16, hidden=128, batch_size=128, epochs=6),
+    "cpu": Seq2seqPreset(n_train=10_000, n_test=1_000, wordvec=16, hidden=128, batch_size=128, epochs=6, lr=1e-2),
     # Deep Learning from Scratch 2, ch. 7: 45k/5k split, wordvec 16, hidden 128, batch 128, 25 epochs, Adam, clip 5.
     "full": Seq2seqPreset(n_train=45_000, n_test=5_000, wordvec=16, hidden=128, batch_size=128, epochs=25),
 }

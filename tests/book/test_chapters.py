@@ -34,3 +34,12 @@ def test_chapter1_trains_with_the_cpu_preset():
     preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("01_lstm_intro"))
     assert (c["VOCAB_SIZE"], c["SEQ_LEN"], c["EMBED_DIM"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
         preset.vocab_size, preset.seq_len, preset.embed_dim, preset.hidden, preset.batch_size, preset.epochs, preset.lr)
+
+
+def test_chapter6_trains_with_the_cpu_preset():
+    """Do chapter 6's Keras runs use exactly the reference's `cpu` preset (sizes, epochs, learning rate, clip)?"""
+    from solutions.experiments.seq2seq import PRESETS
+
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("06_peeky_reverse"))
+    assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
+        preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)
