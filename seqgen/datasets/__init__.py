@@ -10,5 +10,6 @@ strip them.
 from .addition import addition_lines
 from .dates import date_lines
 from .format import CharVocab, encode, parse_line, parse_lines, read_pairs
+from .translation import NARROW_NBSP, fra_eng_pairs
 
-__all__ = ["CharVocab", "addition_lines", "date_lines", "encode", "parse_line", "parse_lines", "read_pairs"]
+__all__ = ["NARROW_NBSP", "CharVocab", "fra_eng_pairs", "addition_lines", "date_lines", "encode", "parse_line", "parse_lines", "read_pairs"]
