@@ -33,7 +33,7 @@ class CharSeq2seqPreset:
 
 PRESETS = {
     # Chapter 5's Keras settings (book/05_seq2seq.md).
-    "cpu": CharSeq2seqPreset(n_pairs=3000, embed_dim=32, latent_dim=128, batch_size=64, epochs=8, lr=3e-3),
+    "cpu": CharSeq2seqPreset(n_pairs=3000, embed_dim=32, latent_dim=128, batch_size=64, epochs=6, lr=3e-3),
     # The Keras tutorial: 10k pairs, latent 256, batch 64, 100 epochs, rmsprop (val accuracy 0.873, overfits after ~25).
     "full": CharSeq2seqPreset(n_pairs=10_000, embed_dim=64, latent_dim=256, batch_size=64, epochs=100),
 }
