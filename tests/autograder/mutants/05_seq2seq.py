@@ -53,12 +53,11 @@ def decoder_forward(layers, xs, h):
 ''',
     },
     "decoder_backward": {
-        # Returns the gradient for the first input step instead of the gradient for the initial state.
-        "returns dx at step 0": '''
+        # Stops at the LSTM: the embedding's gradients are never computed.
+        "skips the embedding's backward": '''
 def decoder_backward(layers, dscore):
-    dx = layers.lstm.backward(layers.affine.backward(dscore))
-    layers.embed.backward(dx)
-    return dx[:, 0] @ np.zeros((dx.shape[2], layers.lstm.params[1].shape[0])) + layers.lstm.dh * 0.5
+    layers.lstm.backward(layers.affine.backward(dscore))
+    return layers.lstm.dh
 ''',
     },
 }
