@@ -104,7 +104,7 @@ def run(preset: CharSeq2seqPreset, device: torch.device) -> dict:
             loss.backward()
             optimizer.step()
             n = int((y != 0).sum())
-            total, count = total + float(loss) * n, count + n
+            total, count = total + loss.item() * n, count + n
         model.eval()
         with torch.no_grad():
             metrics = {"loss": total / count, **char_metrics(model, val_src, val_tgt)}
