@@ -64,7 +64,7 @@ def exact_match(model, src: torch.Tensor, tgt: torch.Tensor, batch_size: int = 1
 
 def run(preset: Seq2seqPreset, device: torch.device) -> dict:
     (x_train, t_train), (x_test, t_test), vocab = addition_data(preset.n_train, preset.n_test, preset.seed)
-    result: dict = {"history": {}}
+    result: dict = {"history": {}, "loss": {}}
     for name in preset.variants:
         model_class, reverse = VARIANTS[name]
         torch.manual_seed(preset.seed)
@@ -77,6 +77,7 @@ def run(preset: Seq2seqPreset, device: torch.device) -> dict:
                       seq2seq_loss, epochs=preset.epochs, lr=preset.lr, device=device, clip=preset.clip,
                       evaluate=lambda m: {"exact_match": exact_match(m, src_test, tgt_test)}, desc=name)
         result["history"][name] = history["exact_match"]
+        result["loss"][name] = history["loss"]
         result[f"{name}_exact_match"] = history["exact_match"][-1]
         sample = model.generate(src_test[:3].to(device), int(tgt_test[0, 0]), tgt_test.shape[1] - 1).cpu()
         for q, g in zip(x_test[:3], sample):
