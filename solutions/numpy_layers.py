@@ -1,4 +1,7 @@
-"""From-scratch NumPy references (forward passes; backward passes join in chapter 5).
+"""From-scratch NumPy references for single steps (chapter 1).
+
+The time layers with forward and backward passes (chapters 5-6) are in
+``solutions/numpy_seq2seq.py``.
 
 Gate order everywhere is PyTorch's and Keras's: input, forget, cell (g), output.
 """

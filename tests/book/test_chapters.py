@@ -38,7 +38,6 @@ def test_chapter1_trains_with_the_cpu_preset():
         preset.vocab_size, preset.seq_len, preset.embed_dim, preset.hidden, preset.batch_size, preset.epochs, preset.lr)
 
 
-
 def test_chapter3_trains_with_the_charrnn_cpu_preset():
     """Does chapter 3's Keras Char-GRU use exactly the reference's `charrnn` cpu preset?"""
     from solutions.experiments.charrnn import PRESETS
@@ -58,3 +57,21 @@ def test_chapter4_trains_with_the_stateful_cpu_preset():
     assert (c["N_CHARS"], c["N_STEPS"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
             c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.embed_dim, preset.hidden, preset.num_layers,
                                     preset.batch_size, preset.epochs, preset.lr)
+
+
+def test_chapter6_trains_with_the_cpu_preset():
+    """Do chapter 6's Keras runs use exactly the reference's `cpu` preset (sizes, epochs, learning rate, clip)?"""
+    from solutions.experiments.seq2seq import PRESETS
+
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("06_peeky_reverse"))
+    assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
+        preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)
+
+
+def test_chapter5_trains_with_the_cpu_preset():
+    """Does chapter 5's Keras translation model use exactly the reference's `cpu` preset?"""
+    from solutions.experiments.char_seq2seq import PRESETS
+
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("05_seq2seq"))
+    assert (c["N_PAIRS"], c["EMBED_DIM"], c["LATENT_DIM"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
+        preset.n_pairs, preset.embed_dim, preset.latent_dim, preset.batch_size, preset.epochs, preset.lr)

@@ -1,0 +1,129 @@
+"""Chapter 5: character-level English -> French (the Keras seq2seq tutorial), LSTM or GRU."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from seqgen.datasets import fra_eng_pairs
+
+from ..char_seq2seq import CharGRUSeq2seq, CharSeq2seq, CharSeq2seqConfig
+from ..train import batches
+
+PAD, START, STOP = "", "\t", "\n"  # id 0 is padding; targets are "\t" + French + "\n"
+
+
+@dataclass(frozen=True)
+class CharSeq2seqPreset:
+    n_pairs: int  # the first n pairs of fra.txt (short sentences first)
+    embed_dim: int
+    latent_dim: int
+    batch_size: int
+    epochs: int  # at most; early stopping may end sooner
+    lr: float = 1e-3  # RMSprop, as the tutorial
+    val_fraction: float = 0.2  # the last 20%, as Keras's validation_split
+    patience: int = 5  # epochs without a better validation loss before stopping
+    cell: str = "lstm"
+    seed: int = 0
+
+
+PRESETS = {
+    # Chapter 5's Keras settings (book/05_seq2seq.md).
+    "cpu": CharSeq2seqPreset(n_pairs=3000, embed_dim=32, latent_dim=128, batch_size=64, epochs=6, lr=3e-3),
+    # The Keras tutorial: 10k pairs, latent 256, batch 64, 100 epochs, rmsprop (val accuracy 0.873, overfits after ~25).
+    "full": CharSeq2seqPreset(n_pairs=10_000, embed_dim=64, latent_dim=256, batch_size=64, epochs=100),
+}
+
+
+def char_vocab(texts: list[str]) -> list[str]:
+    """Padding first, then the characters in sorted order."""
+    return [PAD] + sorted(set("".join(texts)) - {PAD})
+
+
+def encode_padded(texts: list[str], vocab: list[str], length: int) -> np.ndarray:
+    index = {c: i for i, c in enumerate(vocab)}
+    out = np.zeros((len(texts), length), dtype=np.int64)
+    for n, text in enumerate(texts):
+        ids = [index[c] for c in text][:length]
+        out[n, : len(ids)] = ids
+    return out
+
+
+def prepare(preset: CharSeq2seqPreset):
+    pairs = fra_eng_pairs(preset.n_pairs)
+    src_texts = [en for en, _ in pairs]
+    tgt_texts = [START + fr + STOP for _, fr in pairs]
+    src_vocab, tgt_vocab = char_vocab(src_texts), char_vocab(tgt_texts)
+    src = encode_padded(src_texts, src_vocab, max(map(len, src_texts)))
+    tgt = encode_padded(tgt_texts, tgt_vocab, max(map(len, tgt_texts)))
+    n_val = int(len(pairs) * preset.val_fraction)
+    split = len(pairs) - n_val
+    return (src[:split], tgt[:split]), (src[split:], tgt[split:]), src_vocab, tgt_vocab
+
+
+def char_metrics(model, src, tgt, batch_size: int = 256) -> dict[str, float]:
+    """Mean loss and accuracy over real target characters, and the tutorial's accuracy (padding counted)."""
+    device = next(model.parameters()).device
+    nll = hits = real = hits_all = total = 0.0
+    for s, t in batches(torch.from_numpy(src), torch.from_numpy(tgt), batch_size=batch_size, shuffle=False):
+        s, t = s.to(device), t.to(device)
+        logits = model(s, t[:, :-1])
+        y = t[:, 1:]
+        mask = y != 0
+        nll += float(F.cross_entropy(logits[mask], y[mask], reduction="sum"))
+        right = logits.argmax(-1) == y
+        hits += float(right[mask].sum())
+        real += float(mask.sum())
+        hits_all += float(right.sum())
+        total += y.numel()
+    return {"val_loss": nll / real, "val_char_accuracy": hits / real, "val_char_accuracy_padded": hits_all / total}
+
+
+def run(preset: CharSeq2seqPreset, device: torch.device) -> dict:
+    torch.manual_seed(preset.seed)
+    (src, tgt), (val_src, val_tgt), src_vocab, tgt_vocab = prepare(preset)
+    config = CharSeq2seqConfig(len(src_vocab), len(tgt_vocab), preset.embed_dim, preset.latent_dim)
+    model = (CharGRUSeq2seq if preset.cell == "gru" else CharSeq2seq)(config).to(device)
+    optimizer = torch.optim.RMSprop(model.parameters(), lr=preset.lr)
+    gen = torch.Generator().manual_seed(preset.seed)
+    history: dict[str, list[float]] = {}
+    best, best_state, waited = float("inf"), None, 0
+    for epoch in range(1, preset.epochs + 1):
+        model.train()
+        start, total, count = time.perf_counter(), 0.0, 0
+        for s, t in batches(torch.from_numpy(src), torch.from_numpy(tgt), batch_size=preset.batch_size, shuffle=True, generator=gen):
+            s, t = s.to(device), t.to(device)
+            logits = model(s, t[:, :-1])  # (B, T, V)
+            y = t[:, 1:]
+            loss = F.cross_entropy(logits.transpose(1, 2), y, ignore_index=0)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            n = int((y != 0).sum())
+            total, count = total + loss.item() * n, count + n
+        model.eval()
+        with torch.no_grad():
+            metrics = {"loss": total / count, **char_metrics(model, val_src, val_tgt)}
+        for k, v in metrics.items():
+            history.setdefault(k, []).append(v)
+        print(f"epoch {epoch}  " + "  ".join(f"{k} {v:.4f}" for k, v in metrics.items())
+              + f"  {count / (time.perf_counter() - start):,.0f} char/s", flush=True)
+        if metrics["val_loss"] < best:
+            best, waited = metrics["val_loss"], 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            waited += 1
+            if waited >= preset.patience:
+                print(f"early stop after epoch {epoch}", flush=True)
+                break
+    model.load_state_dict(best_state)
+    final = char_metrics(model, val_src, val_tgt)
+    start_id, stop_id = tgt_vocab.index(START), tgt_vocab.index(STOP)
+    out = model.generate(torch.from_numpy(val_src[:5]).to(device), start_id, stop_id, val_tgt.shape[1])
+    for s, ids in zip(val_src[:5], out):
+        print("  " + "".join(src_vocab[i] for i in s if i) + " -> " + "".join(tgt_vocab[i] for i in ids))
+    return {**final, "epochs_run": float(len(history["loss"])), "history": history}

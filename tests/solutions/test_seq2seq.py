@@ -1,0 +1,74 @@
+"""PyTorch seq2seq and Peeky seq2seq, and the addition experiment."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from solutions.experiments import seq2seq as experiment
+from solutions.seq2seq import Decoder, PeekyDecoder, PeekySeq2seq, Seq2seq, Seq2seqConfig
+
+
+def test_peeky_swaps_only_the_decoder():
+    """Does PeekySeq2seq keep the encoder and differ only in the decoder's LSTM input and head sizes?"""
+    config = Seq2seqConfig(vocab_size=13, wordvec=16, hidden=128)
+    base, peeky = Seq2seq(config), PeekySeq2seq(config)
+    assert type(base.decoder) is Decoder and type(peeky.decoder) is PeekyDecoder
+    assert {k: v.shape for k, v in base.encoder.state_dict().items()} == {k: v.shape for k, v in peeky.encoder.state_dict().items()}
+    assert peeky.decoder.lstm.input_size == 16 + 128 and peeky.decoder.head.in_features == 256
+    assert base.decoder.lstm.input_size == 16 and base.decoder.head.in_features == 128
+
+
+@pytest.mark.parametrize("model_class", [Seq2seq, PeekySeq2seq])
+def test_greedy_generate_is_the_argmax_fed_back(model_class, device):
+    """Is each generated id the argmax of teacher-forced logits whose inputs are the previously generated ids?"""
+    torch.manual_seed(0)
+    model = model_class(Seq2seqConfig(vocab_size=11, wordvec=4, hidden=8)).to(device)
+    src = torch.randint(0, 11, (5, 6), device=device)
+    out = model.generate(src, start_id=3, length=4)
+    assert out.shape == (5, 4) and out.device.type == device.type
+    tgt_in = torch.cat([torch.full((5, 1), 3, device=device), out[:, :-1]], dim=1)
+    with torch.no_grad():
+        assert torch.equal(model(src, tgt_in).argmax(-1), out)
+
+
+def test_context_matters_for_the_peeky_head():
+    """With a zero decoder LSTM, does the Peeky decoder still change its logits when the context changes (the plain one not)?"""
+    torch.manual_seed(0)
+    config = Seq2seqConfig(vocab_size=9, wordvec=4, hidden=6)
+    for model_class, changes in ((Seq2seq, False), (PeekySeq2seq, True)):
+        model = model_class(config)
+        with torch.no_grad():
+            for p in model.decoder.lstm.parameters():
+                p.zero_()
+        tgt = torch.randint(0, 9, (2, 3))
+        a, _ = model.decoder(tgt, torch.zeros(2, 6))
+        b, _ = model.decoder(tgt, torch.ones(2, 6))
+        assert (not torch.allclose(a, b)) == changes, model_class.__name__
+
+
+def test_presets_follow_the_source_and_the_chapter():
+    """Is the full preset the source's (45k/5k, 16, 128, batch 128, 25 epochs, clip 5), with all three variants?"""
+    full = experiment.PRESETS["full"]
+    assert (full.n_train, full.n_test, full.wordvec, full.hidden, full.batch_size, full.epochs, full.lr, full.clip) == (
+        45_000, 5_000, 16, 128, 128, 25, 1e-3, 5.0)
+    assert experiment.PRESETS["cpu"].variants == full.variants == ("baseline", "reverse", "reverse+peeky")
+
+
+def test_addition_data_starts_answers_with_the_separator():
+    """Does every encoded answer start with '_' and do questions decode back to a+b?"""
+    (x, t), (xt, tt), vocab = experiment.addition_data(200, 50)
+    assert x.shape == (200, 7) and t.shape == (200, 5) and xt.shape == (50, 7)
+    assert set(t[:, 0].tolist()) == {vocab.id("_")}
+    a, b = vocab.decode(x[0]).strip().split("+")
+    assert int(vocab.decode(t[0, 1:])) == int(a) + int(b)
+
+
+def test_tiny_run_learns(device):
+    """Does a two-epoch run on 1,000 problems lower the loss and report an accuracy per variant and epoch?"""
+    preset = experiment.Seq2seqPreset(n_train=1000, n_test=100, wordvec=8, hidden=32, batch_size=64, epochs=2, lr=1e-2,
+                                      variants=("reverse+peeky",))
+    result = experiment.run(preset, device)
+    assert len(result["history"]["reverse+peeky"]) == 2
+    assert result["loss"]["reverse+peeky"][1] < result["loss"]["reverse+peeky"][0]
+    assert 0.0 <= result["reverse+peeky_exact_match"] <= 1.0
