@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from .sampling import sample_logits
+from .sampling import extend_by_sampling
 
 
 @dataclass
@@ -38,12 +38,4 @@ class LSTMLanguageModel(nn.Module):
     def generate(self, prompt: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
                  stop_id: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
         """Extend ``prompt`` (B, T) by sampling; feeds one token at a time after the prompt."""
-        logits, state = self(prompt)
-        out = [prompt]
-        for _ in range(max_new_tokens):
-            nxt = sample_logits(logits[:, -1], temperature, generator)  # (B,)
-            out.append(nxt[:, None])
-            if stop_id is not None and bool((nxt == stop_id).all()):
-                break
-            logits, state = self(nxt[:, None], state)
-        return torch.cat(out, dim=1)
+        return extend_by_sampling(self, prompt, max_new_tokens, temperature, stop_id, generator)

@@ -41,3 +41,22 @@ def sample_or_greedy(probs, temperature: float, rng: np.random.Generator) -> int
     if temperature == 0:
         return int(np.argmax(probs))
     return sample_with_temperature(probs, temperature, rng)
+
+
+def extend_by_sampling(step, prompt: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
+                       stop_id: int | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+    """The autoregressive loop shared by the reference language models.
+
+    ``step(ids, state) -> (logits (B, T, V), state)`` is the model's forward pass. The
+    prompt (B, T) is read once, then one sampled token at a time is fed back with the
+    carried state; stops early when every row drew ``stop_id``. Returns (B, T + n).
+    """
+    logits, state = step(prompt, None)
+    out = [prompt]
+    for _ in range(max_new_tokens):
+        nxt = sample_logits(logits[:, -1], temperature, generator)  # (B,)
+        out.append(nxt[:, None])
+        if stop_id is not None and bool((nxt == stop_id).all()):
+            break
+        logits, state = step(nxt[:, None], state)
+    return torch.cat(out, dim=1)
