@@ -4,6 +4,11 @@ The decoder starts from the encoder's last hidden state and a zero cell state (a
 *Deep Learning from Scratch 2*, ch. 7). ``PeekySeq2seq`` swaps only the decoder for
 one that also reads the context at every step: ``[h, x_t]`` into the LSTM and
 ``[h, h_t]`` into the output layer.
+
+Parameters start as the source book's (and ``numpy_seq2seq``'s) do, not as PyTorch's
+defaults: embeddings N(0, 0.01^2), weights N(0, 1/fan_in), biases 0. On the full addition
+preset this matters: with PyTorch's defaults (embeddings N(0, 1)) the reversed baseline
+reached 27% exact match after 25 epochs, with the book's 48%.
 """
 
 from __future__ import annotations
@@ -80,6 +85,18 @@ class Seq2seq(nn.Module):
         self.config = config
         self.encoder = Encoder(config)
         self.decoder = self.decoder_class(config)
+        self.reset_parameters()
+
+    @torch.no_grad()
+    def reset_parameters(self) -> None:
+        """The source book's initialisation: embeddings N(0, 0.01^2), weights N(0, 1/fan_in), biases 0."""
+        for name, p in self.named_parameters():
+            if "embedding" in name:
+                p.normal_(0.0, 0.01)
+            elif "bias" in name:
+                p.zero_()
+            else:  # LSTM weight_ih / weight_hh (4H, fan_in) and the head's weight (V, fan_in)
+                p.normal_(0.0, p.shape[1] ** -0.5)
 
     def forward(self, src: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: src (B, S), decoder input tgt_in (B, T) -> logits (B, T, V)."""

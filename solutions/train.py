@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--preset", default="cpu", help="cpu (seconds to minutes on a laptop) or full (the source's settings, for a GPU)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
+    parser.add_argument("--seed", type=int, default=None, help="override the preset's seed (to see run-to-run spread)")
     args = parser.parse_args(argv)
     module = importlib.import_module(f"solutions.experiments.{args.experiment}")
     if args.preset not in module.PRESETS:
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> dict:
     preset = module.PRESETS[args.preset]
     if args.epochs is not None:
         preset = replace(preset, epochs=args.epochs)
+    if args.seed is not None:
+        preset = replace(preset, seed=args.seed)
     device = resolve_device(args.device)
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
     start = time.perf_counter()

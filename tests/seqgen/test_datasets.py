@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pytest
 
 from seqgen import data
@@ -54,9 +55,28 @@ def test_every_addition_answer_is_the_sum():
             assert m, q
             assert int(a[1:]) == int(m[1]) + int(m[2])
     ours = addition_lines(20_000, seed=3)
-    assert len(set(ours)) == len(ours), "problems should be distinct"
-    lengths = {len(ADDITION.match(parse_line(l)[0])[1]) for l in ours}
-    assert lengths == {1, 2, 3}
+    problems = {tuple(sorted(map(int, ADDITION.match(parse_line(l)[0]).groups()))) for l in ours}
+    assert len(problems) == len(ours), "problems should be distinct, a+b and b+a counting as one"
+
+
+def digit_mix(lines: list[str]) -> np.ndarray:
+    """Fractions of 1-, 2- and 3-digit operands."""
+    lengths = [len(x) for line in lines for x in ADDITION.match(parse_line(line)[0]).groups()]
+    return np.bincount(lengths, minlength=4)[1:] / len(lengths)
+
+
+@needs_dlfs2
+def test_addition_operands_mix_lengths_like_the_source_file():
+    """Do our problems mix 1-, 2- and 3-digit operands as the source file does (about 10/33/58%)?"""
+    theirs = file_lines("dlfs2_addition")
+    ours, theirs_mix = digit_mix(addition_lines(len(theirs), seed=0)), digit_mix(theirs)
+    np.testing.assert_allclose(ours, theirs_mix, atol=0.01, err_msg=f"ours {ours.round(3)}, file {theirs_mix.round(3)}")
+
+
+def test_addition_refuses_more_problems_than_it_can_draw():
+    """Does asking for more problems than the pool can give fail with a message instead of looping?"""
+    with pytest.raises(ValueError, match="at most"):
+        addition_lines(400_000)
 
 
 @needs_dlfs2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -43,6 +44,35 @@ def test_full_preset_is_the_tutorial():
     """Is the full preset the Keras tutorial's (10k pairs, latent 256, batch 64, 100 epochs, 20% validation)?"""
     full = experiment.PRESETS["full"]
     assert (full.n_pairs, full.latent_dim, full.batch_size, full.epochs, full.val_fraction) == (10_000, 256, 64, 100, 0.2)
+    assert full.count_padding, "the tutorial's loss and 0.873 accuracy count the padding positions"
+
+
+class PredictsPadding(torch.nn.Module):
+    """Always puts all its weight on id 0, the padding."""
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, src, tgt_in):
+        logits = torch.full((*tgt_in.shape, self.vocab_size), -10.0)
+        logits[..., 0] = 10.0
+        return logits
+
+
+def test_metrics_count_padding_only_where_asked():
+    """Does a model that only ever predicts padding score 0 on real characters, but the padding share when
+    padding positions count, with a loss over real characters only unless count_padding is set?"""
+    tgt = np.array([[1, 2, 3, 0, 0], [1, 2, 0, 0, 0]])  # y = tgt[:, 1:]: 3 real characters, 5 padding positions
+    src = np.ones((2, 3), dtype=np.int64)
+    model = PredictsPadding(4)
+    real = experiment.char_metrics(model, src, tgt)
+    padded = experiment.char_metrics(model, src, tgt, count_padding=True)
+    assert real["val_char_accuracy"] == padded["val_char_accuracy"] == 0.0
+    assert real["val_char_accuracy_padded"] == pytest.approx(5 / 8)
+    assert real["val_loss"] == pytest.approx(20.0, abs=1e-3)  # every real character scored at about -20 nats
+    assert padded["val_loss"] == pytest.approx(20.0 * 3 / 8, abs=1e-3)
 
 
 @pytest.mark.skipif(not data.available("fra_eng"), reason="fra_eng not available")

@@ -64,6 +64,21 @@ def test_addition_data_starts_answers_with_the_separator():
     assert int(vocab.decode(t[0, 1:])) == int(a) + int(b)
 
 
+@pytest.mark.parametrize("model_class", [Seq2seq, PeekySeq2seq])
+def test_parameters_start_as_the_source_book(model_class):
+    """Do embeddings start near N(0, 0.01^2), biases at 0 and weights at N(0, 1/fan_in), as in numpy_seq2seq?"""
+    torch.manual_seed(0)
+    model = model_class(Seq2seqConfig(vocab_size=13, wordvec=16, hidden=128))
+    for name, p in model.named_parameters():
+        if "embedding" in name:
+            assert abs(float(p.std()) - 0.01) < 0.003, (name, float(p.std()))
+        elif "bias" in name:
+            assert not p.any(), name
+        else:
+            expected = p.shape[1] ** -0.5
+            assert abs(float(p.std()) / expected - 1) < 0.1, (name, float(p.std()), expected)
+
+
 def test_tiny_run_learns(device):
     """Does a two-epoch run on 1,000 problems lower the loss and report an accuracy per variant and epoch?"""
     preset = experiment.Seq2seqPreset(n_train=1000, n_test=100, wordvec=8, hidden=32, batch_size=64, epochs=2, lr=1e-2,
