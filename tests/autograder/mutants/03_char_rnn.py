@@ -52,3 +52,50 @@ def generate_text(model, prompt, n_chars, temperature, rng, char_to_id, vocab, s
 ''',
     },
 }
+
+# Other correct answers, written differently: together in one submission they must score full marks.
+ALTERNATIVES = {
+    # A strided sliding-window view, every shift-th row, instead of fancy indexing.
+    "windows": '''
+def make_windows(ids, n_steps, shift):
+    ids = np.asarray(ids)
+    if len(ids) <= n_steps:
+        return np.empty((0, n_steps + 1), dtype=ids.dtype)
+    return np.lib.stride_tricks.sliding_window_view(ids, n_steps + 1)[::shift]
+''',
+    # keras.Sequential with no Input layer: built on its first call.
+    "char_gru": '''
+def build_char_gru(vocab_size, embed_dim, hidden):
+    return keras.Sequential([
+        keras.layers.Embedding(input_dim=vocab_size, output_dim=embed_dim),
+        keras.layers.GRU(hidden, return_sequences=True, reset_after=True),
+        keras.layers.GRU(hidden, return_sequences=True, reset_after=True),
+        keras.layers.Dense(vocab_size, activation=keras.activations.softmax),
+    ])
+''',
+    # The Gumbel-max trick: argmax of log(p) / T plus Gumbel noise draws from p ** (1/T), normalised.
+    "sample_with_temperature": '''
+def sample_with_temperature(probs, temperature, rng):
+    with np.errstate(divide="ignore"):
+        logp = np.log(np.asarray(probs, dtype=np.float64))
+    if temperature == 0:
+        return int(np.argmax(logp))
+    return int(np.argmax(logp / temperature + rng.gumbel(size=logp.shape)))
+''',
+    # A while loop over a growing id array; the banned ids zeroed with one index list.
+    "generate_text": '''
+def generate_text(model, prompt, n_chars, temperature, rng, char_to_id, vocab, stop_at_eos=False):
+    ids = np.array([char_to_id[c] for c in prompt], dtype=np.int64)
+    banned = [0] if stop_at_eos else [0, 1]
+    generated = []
+    while len(generated) < n_chars:
+        last = np.array(model(ids[None, :], training=False), dtype=np.float64)[0, -1]
+        last[banned] = 0.0
+        nxt = sample_with_temperature(last / last.sum(), temperature, rng)
+        if nxt == 1:
+            break
+        generated.append(vocab[nxt])
+        ids = np.append(ids, nxt)
+    return prompt + "".join(generated)
+''',
+}
