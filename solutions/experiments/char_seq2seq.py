@@ -69,6 +69,7 @@ def prepare(preset: CharSeq2seqPreset):
     return (src[:split], tgt[:split]), (src[split:], tgt[split:]), src_vocab, tgt_vocab
 
 
+@torch.no_grad()
 def char_metrics(model, src, tgt, count_padding: bool = False, batch_size: int = 256) -> dict[str, float]:
     """Accuracy over real target characters, the tutorial's accuracy (padding positions counted), and the mean
     loss over the positions training counts (real characters, or all of them with ``count_padding``)."""

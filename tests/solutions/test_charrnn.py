@@ -60,5 +60,5 @@ def test_stateful_loss_detaches_and_learns(device):
         assert n == 40
         opt.zero_grad(); loss.backward(); opt.step()
         assert not loss_fn.state.requires_grad
-        losses.append(float(loss))
+        losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
