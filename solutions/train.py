@@ -1,21 +1,25 @@
 """One small trainer for every reference model.
 
-    python -m solutions.train lstm_lm --preset cpu --device auto
+    python -m solutions.train lstm_lm --preset cpu --device auto [--save runs/lstm_lm]
 
 Each experiment lives in ``solutions/experiments/<name>.py`` and exposes
-``PRESETS`` (name -> dataclass) and ``run(preset, device) -> dict``. This file
-holds the loop they share: Adam, optional gradient clipping, a progress bar
-with throughput, and per-epoch evaluation.
+``PRESETS`` (name -> dataclass) and ``run(preset, device) -> dict``; it may also
+define ``curves(result)`` to choose the panels ``--save`` plots (by default, each
+metric of ``result["history"]`` with its ``val_`` twin). This file holds the loop
+they share: Adam, optional gradient clipping, a progress bar with throughput, and
+per-epoch evaluation.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import json
 import math
+import pkgutil
 import time
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Callable, Iterable
 
 import torch
@@ -105,6 +109,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
     parser.add_argument("--seed", type=int, default=None, help="override the preset's seed (to see run-to-run spread)")
+    parser.add_argument("--save", type=Path, default=None, metavar="DIR",
+                        help="write DIR/result.json (preset, metrics, per-epoch history) and DIR/curves.png")
     args = parser.parse_args(argv)
     module = importlib.import_module(f"solutions.experiments.{args.experiment}")
     if args.preset not in module.PRESETS:
@@ -118,8 +124,46 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
     start = time.perf_counter()
     result = module.run(preset, device)
-    print(f"done in {time.perf_counter() - start:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
+    seconds = time.perf_counter() - start
+    print(f"done in {seconds:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
+    if args.save is not None:
+        panels = module.curves(result) if hasattr(module, "curves") else history_panels(result.get("history", {}))
+        save_run(args.save, {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset),
+                             "device": str(device), "seconds": seconds, "result": result}, panels)
     return result
+
+
+def history_panels(history: dict[str, list[float]]) -> dict[str, dict[str, list[float]]]:
+    """One panel per metric, its ``val_`` twin beside it; throughput (``*_per_s``) left out."""
+    panels: dict[str, dict[str, list[float]]] = {}
+    for key, values in history.items():
+        if key.endswith("_per_s"):
+            continue
+        base = key.removeprefix("val_")
+        label = "validation" if key.startswith("val_") else "train"
+        panels.setdefault(base, {})[label] = values
+    return panels
+
+
+def save_run(folder: Path, record: dict, panels: dict[str, dict[str, list[float]]]) -> None:
+    """``result.json`` with everything ``record`` holds, and ``curves.png`` with one axis per panel."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from seqgen.plot import plot_curves
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "result.json").write_text(json.dumps(record, indent=1, default=float))
+    if panels:
+        fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.5), squeeze=False)
+        for ax, (title, curves) in zip(axes[0], panels.items()):
+            plot_curves(curves, ylabel=title, title=f"{record['experiment']} ({record['preset_name']}): {title}", ax=ax)
+        fig.tight_layout()
+        fig.savefig(folder / "curves.png", dpi=100)
+        plt.close(fig)
+    print(f"saved {folder / 'result.json'}" + (f" and {folder / 'curves.png'}" if panels else ""), flush=True)
 
 
 if __name__ == "__main__":

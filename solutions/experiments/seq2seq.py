@@ -83,3 +83,8 @@ def run(preset: Seq2seqPreset, device: torch.device) -> dict:
         for q, g in zip(x_test[:3], sample):
             print(f"  {name}: {vocab.decode(q)!r} -> {vocab.decode(g)!r}")
     return result
+
+
+def curves(result: dict) -> dict[str, dict[str, list[float]]]:
+    """The variants side by side: held-out exact match per epoch, and training loss."""
+    return {"exact match": result["history"], "training loss": result["loss"]}

@@ -35,3 +35,26 @@ def test_unknown_preset_is_refused(capsys):
     with pytest.raises(SystemExit):
         train.main(["seq2seq", "--preset", "huge"])
     assert "['cpu', 'full']" in capsys.readouterr().err
+
+
+def test_save_writes_the_record_and_the_curves(monkeypatch, tmp_path):
+    """Does --save write result.json (preset, metrics, history) and a curves.png with one panel per metric?"""
+    import json
+
+    from solutions.experiments import lstm_lm
+
+    history = {"loss": [5.0, 4.0], "val_loss": [5.1, 4.4], "val_perplexity": [160.0, 81.0], "tok_per_s": [1e4, 1e4]}
+    monkeypatch.setattr(lstm_lm, "run", lambda preset, device: {"val_perplexity": 81.0, "history": history})
+    train.main(["lstm_lm", "--device", "cpu", "--epochs", "2", "--save", str(tmp_path / "run")])
+    record = json.loads((tmp_path / "run" / "result.json").read_text())
+    assert record["experiment"] == "lstm_lm" and record["preset"]["epochs"] == 2
+    assert record["result"]["history"] == history and record["seconds"] >= 0
+    assert (tmp_path / "run" / "curves.png").stat().st_size > 10_000
+    assert train.history_panels(history) == {"loss": {"train": [5.0, 4.0], "validation": [5.1, 4.4]},
+                                             "perplexity": {"validation": [160.0, 81.0]}}
+
+
+def test_seq2seq_plots_the_variants_side_by_side():
+    """Does the addition experiment put the three variants on one exact-match panel and one loss panel?"""
+    result = {"history": {"baseline": [0.1], "reverse": [0.5]}, "loss": {"baseline": [1.0], "reverse": [0.5]}}
+    assert experiment.curves(result) == {"exact match": result["history"], "training loss": result["loss"]}
