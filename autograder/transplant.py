@@ -133,7 +133,7 @@ def lstm_lm_from_keras(model):
     config = LSTMLMConfig(vocab_size=int(vocab), embed_dim=int(embed_dim), hidden=int(lstm.units))
     reference = LSTMLanguageModel(config)
     copy_embedding(embedding, reference.embedding)
-    copy_lstm(lstm, reference.lstm)
+    copy_lstm(lstm, reference.rnn)
     copy_dense(dense, reference.head)
     return reference.eval(), keras_outputs_probabilities(dense)
 

@@ -44,26 +44,43 @@ def plot_curves(
     return ax
 
 
+def history_panels(history: Any, metrics: Sequence[str] | None = None) -> dict[str, dict[str, list[float]]]:
+    """``{metric: {"train": [...], "validation": [...]}}``: each metric beside its ``val_`` twin.
+
+    ``metrics`` picks the panels and their order (all of them when ``None``); throughput
+    (``*_per_s``) and empty lists are left out.
+    """
+    panels: dict[str, dict[str, list[float]]] = {}
+    for key, values in _as_history(history).items():
+        base = key.removeprefix("val_")
+        if values and not key.endswith("_per_s") and (metrics is None or base in metrics):
+            panels.setdefault(base, {})["validation" if key.startswith("val_") else "train"] = values
+    order = list(metrics) if metrics is not None else list(panels)
+    return {m: {k: panels[m][k] for k in ("train", "validation") if k in panels[m]} for m in order if m in panels}
+
+
+def plot_panels(panels: Mapping[str, Mapping[str, Sequence[float]]], title: str = ""):
+    """One axis per panel, side by side, each panel's curves on it. Returns the figure."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.5), squeeze=False)
+    for ax, (name, curves) in zip(axes[0], panels.items()):
+        plot_curves(curves, ylabel=name, ax=ax)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def plot_history(history: Any, metrics: Sequence[str] = ("loss",), title: str = "Training curves"):
     """Plot a Keras ``History`` (or a dict of lists): each metric with its ``val_`` twin.
 
     Returns the figure, or ``None`` (with a message) when there is nothing to plot,
     for instance when training was skipped under the autograder.
     """
-    hist = _as_history(history)
-    present = [m for m in metrics if hist.get(m)]
-    if not present:
+    panels = history_panels(history, metrics)
+    if not panels:
         print("no training history to plot (training was skipped)")
         return None
-    fig, axes = plt.subplots(1, len(present), figsize=(5.5 * len(present), 3.5), squeeze=False)
-    for ax, metric in zip(axes[0], present):
-        curves = {"train": hist[metric]}
-        if hist.get(f"val_{metric}"):
-            curves["validation"] = hist[f"val_{metric}"]
-        plot_curves(curves, ylabel=metric, ax=ax)
-    fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return plot_panels(panels, title)
 
 
 def show_table(rows: Sequence[Mapping[str, Any]]):

@@ -127,40 +127,28 @@ def main(argv: list[str] | None = None) -> dict:
     seconds = time.perf_counter() - start
     print(f"done in {seconds:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
     if args.save is not None:
-        panels = module.curves(result) if hasattr(module, "curves") else history_panels(result.get("history", {}))
-        save_run(args.save, {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset),
-                             "device": str(device), "seconds": seconds, "result": result}, panels)
+        record = {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset),
+                  "device": str(device), "seconds": seconds, "result": result}
+        save_run(args.save, record, getattr(module, "curves", None))
     return result
 
 
-def history_panels(history: dict[str, list[float]]) -> dict[str, dict[str, list[float]]]:
-    """One panel per metric, its ``val_`` twin beside it; throughput (``*_per_s``) left out."""
-    panels: dict[str, dict[str, list[float]]] = {}
-    for key, values in history.items():
-        if key.endswith("_per_s"):
-            continue
-        base = key.removeprefix("val_")
-        label = "validation" if key.startswith("val_") else "train"
-        panels.setdefault(base, {})[label] = values
-    return panels
-
-
-def save_run(folder: Path, record: dict, panels: dict[str, dict[str, list[float]]]) -> None:
-    """``result.json`` with everything ``record`` holds, and ``curves.png`` with one axis per panel."""
+def save_run(folder: Path, record: dict, curves: Callable[[dict], dict] | None = None) -> None:
+    """``result.json`` with everything ``record`` holds, and ``curves.png`` with one axis per panel:
+    the experiment's ``curves(result)``, or by default each metric of ``result["history"]``."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from seqgen.plot import plot_curves
+    from seqgen.plot import history_panels, plot_panels
 
+    result = record["result"]
+    panels = curves(result) if curves is not None else history_panels(result.get("history", {}))
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "result.json").write_text(json.dumps(record, indent=1, default=float))
     if panels:
-        fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.5), squeeze=False)
-        for ax, (title, curves) in zip(axes[0], panels.items()):
-            plot_curves(curves, ylabel=title, title=f"{record['experiment']} ({record['preset_name']}): {title}", ax=ax)
-        fig.tight_layout()
+        fig = plot_panels(panels, title=f"{record['experiment']} ({record['preset_name']})")
         fig.savefig(folder / "curves.png", dpi=100)
         plt.close(fig)
     print(f"saved {folder / 'result.json'}" + (f" and {folder / 'curves.png'}" if panels else ""), flush=True)

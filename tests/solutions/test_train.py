@@ -41,6 +41,7 @@ def test_save_writes_the_record_and_the_curves(monkeypatch, tmp_path):
     """Does --save write result.json (preset, metrics, history) and a curves.png with one panel per metric?"""
     import json
 
+    from seqgen.plot import history_panels
     from solutions.experiments import lstm_lm
 
     history = {"loss": [5.0, 4.0], "val_loss": [5.1, 4.4], "val_perplexity": [160.0, 81.0], "tok_per_s": [1e4, 1e4]}
@@ -50,7 +51,7 @@ def test_save_writes_the_record_and_the_curves(monkeypatch, tmp_path):
     assert record["experiment"] == "lstm_lm" and record["preset"]["epochs"] == 2
     assert record["result"]["history"] == history and record["seconds"] >= 0
     assert (tmp_path / "run" / "curves.png").stat().st_size > 10_000
-    assert train.history_panels(history) == {"loss": {"train": [5.0, 4.0], "validation": [5.1, 4.4]},
+    assert history_panels(history) == {"loss": {"train": [5.0, 4.0], "validation": [5.1, 4.4]},
                                              "perplexity": {"validation": [160.0, 81.0]}}
 
 
