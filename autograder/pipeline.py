@@ -12,12 +12,19 @@ tests share one implementation:
 - :func:`release` writes student notebooks with ``nbgrader generate_assignment``;
 - :func:`build_book` renders the site with Jupyter Book, execution off;
 - :func:`grade` autogrades a folder of submissions and writes feedback and CSV.
+
+The steps that write the checkout's shared folders (``autograder/``, ``rendered/``,
+``_build/``, ``.cache/``) hold :func:`checkout_lock`, so a ``make book`` started
+while the tests build the site (or an instructor's ``make grade``) waits its
+turn instead of deleting a release the other one is reading.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
+import fcntl
 import hashlib
 import os
 import re
@@ -39,6 +46,7 @@ BOOK_DIR = ROOT / "book"
 COURSE_DIR = ROOT / "autograder"
 RENDERED_DIR = ROOT / "rendered"
 CACHE_DIR = ROOT / ".cache" / "executed"
+LOCK_PATH = ROOT / ".cache" / "pipeline.lock"
 HTML_DIR = ROOT / "_build" / "html"
 # Code whose changes can change a chapter's outputs: part of the cache key.
 KEY_SOURCES = ["seqgen", "solutions", "autograder/transplant.py"]
@@ -55,6 +63,44 @@ class LeakError(RuntimeError):
 
 def log(message: str) -> None:
     print(f"[pipeline] {message}", flush=True)
+
+
+_lock_depth = 0
+
+
+@contextlib.contextmanager
+def checkout_lock():
+    """Hold this checkout's pipeline lock: one build, release or grade at a time.
+
+    Another process holding it makes us wait (and say so); within one process
+    the lock is reentrant, so ``build_book`` may call ``release``.
+    """
+    global _lock_depth
+    if _lock_depth:
+        _lock_depth += 1
+        try:
+            yield
+        finally:
+            _lock_depth -= 1
+        return
+    LOCK_PATH.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_PATH, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"another build, release or grade holds {LOCK_PATH}; waiting for it to finish ...")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        _lock_depth = 1
+        try:
+            yield
+        finally:
+            _lock_depth = 0
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _shared(course_dir: Path):
+    """The lock when ``course_dir`` is the checkout's own course; temporary courses need none."""
+    return checkout_lock() if course_dir.resolve() == COURSE_DIR.resolve() else contextlib.nullcontext()
 
 
 def chapter_paths() -> list[Path]:
@@ -140,8 +186,10 @@ def executed_chapter(path: Path, force: bool = False) -> nbformat.NotebookNode:
     log(f"{path.stem}: executed in {elapsed:.1f} s")
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for old in CACHE_DIR.glob(f"{path.stem}-*.ipynb"):
-        old.unlink()
-    nbformat.write(nb, cached)
+        old.unlink(missing_ok=True)
+    partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+    nbformat.write(nb, partial)
+    os.replace(partial, cached)  # a reader sees the whole notebook or none
     return nb
 
 
@@ -190,15 +238,16 @@ def write_sources(course_dir: Path, stems: list[str] | None = None) -> list[str]
 
 def release(course_dir: Path = COURSE_DIR, stems: list[str] | None = None) -> list[Path]:
     """Student notebooks under ``release/<stem>/``: stubs, visible tests, no hidden tests."""
-    prepare_course(course_dir)
-    out = []
-    for stem in write_sources(course_dir, stems):
-        nbgrader(["generate_assignment", stem, "--force"], course_dir)
-        released = course_dir / "release" / stem / f"{stem}.ipynb"
-        assert_no_leak(released.read_text(), str(released))
-        out.append(released)
-        log(f"released {released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released}")
-    return out
+    with _shared(course_dir):
+        prepare_course(course_dir)
+        out = []
+        for stem in write_sources(course_dir, stems):
+            nbgrader(["generate_assignment", stem, "--force"], course_dir)
+            released = course_dir / "release" / stem / f"{stem}.ipynb"
+            assert_no_leak(released.read_text(), str(released))
+            out.append(released)
+            log(f"released {released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released}")
+        return out
 
 
 def prepare_course(course_dir: Path) -> None:
@@ -215,6 +264,11 @@ def grade(submissions: Path, course_dir: Path = COURSE_DIR, csv_path: Path | Non
     Writes feedback HTML under ``<course>/feedback`` and a CSV with one row per
     student and assignment (total and per exercise); returns those rows.
     """
+    with _shared(course_dir):
+        return _grade(Path(submissions), course_dir, csv_path)
+
+
+def _grade(submissions: Path, course_dir: Path, csv_path: Path | None) -> list[dict]:
     from nbgrader.api import Gradebook, MissingEntry
 
     submissions = Path(submissions).resolve()
@@ -300,6 +354,7 @@ def scan_tree(folder: Path) -> None:
             assert_no_leak(f.read_text(errors="replace"), str(f))
 
 
+@checkout_lock()
 def build_book(force: bool = False, html: bool = True) -> Path:
     """Execute (cached), release, strip and render every chapter; return the HTML folder."""
     start = time.perf_counter()

@@ -16,10 +16,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 LEAK = re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS|(from|import) solutions")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site():
-    """Build the book as `make book` does (executions are cached by content)."""
-    return pipeline.build_book()
+    """Build the book as `make book` does (executions are cached by content).
+
+    The checkout's lock stays held while these tests read the site, so a
+    `make book` started beside them waits instead of rewriting what they read.
+    """
+    with pipeline.checkout_lock():
+        yield pipeline.build_book()
 
 
 def text_files(folder):
