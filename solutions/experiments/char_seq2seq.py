@@ -113,8 +113,7 @@ def run(preset: CharSeq2seqPreset, device: torch.device) -> dict:
             n = y.numel() if preset.count_padding else int((y != 0).sum())
             total, count = total + loss.item() * n, count + n
         model.eval()
-        with torch.no_grad():
-            metrics = {"loss": total / count, **char_metrics(model, val_src, val_tgt, preset.count_padding)}
+        metrics = {"loss": total / count, **char_metrics(model, val_src, val_tgt, preset.count_padding)}
         for k, v in metrics.items():
             history.setdefault(k, []).append(v)
         print(f"epoch {epoch}  " + "  ".join(f"{k} {v:.4f}" for k, v in metrics.items())
