@@ -1,8 +1,23 @@
-"""Copy a Keras model's weights into the PyTorch reference, layer by layer.
+"""Copy a Keras model into the PyTorch reference, from a plain-data description of it.
 
-Hidden tests use this to check a student's Keras architecture exactly: if the
-transplanted reference gives the same outputs on a random batch, the layers,
-sizes, activations and wiring match.
+Under the grader the student's Keras model lives in their sandboxed kernel; only
+plain data comes back. :data:`DESCRIBE_SOURCE` is the code that runs there: it
+defines ``_seqgen_describe(model)``, which lists the model's layers in call order
+(nested models and ``Sequential`` flattened, ``InputLayer`` dropped, a
+``TimeDistributed`` wrapper replaced by the layer it wraps) as dicts::
+
+    {"class": "Dense", "name": "dense", "config": {... JSON-safe ...},
+     "weights": [float32 arrays], "inbound": ["lstm"]}
+
+with every activation given by name. Checker-side, :func:`normalise` reduces the
+spellings Keras allows for one architecture to one form (an ``Activation`` or
+``Softmax`` layer after a linear ``Dense`` folded into it, ``tf.nn.softmax`` read as
+``softmax``, dropout layers dropped: they are the identity at inference), and the
+builders (:func:`lstm_lm_from_description`, :func:`charrnn_from_description`, and
+the layer-level :func:`embedding_from`, :func:`linear_from`, :func:`lstm_from`,
+:func:`gru_from` for encoder/decoder models) make the torch reference holding the
+weights. What cannot be mapped raises :class:`TransplantError` saying what was
+expected and what came: that message is the student's feedback.
 
 Layouts (Keras -> torch):
 
@@ -18,9 +33,150 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+DESCRIBE_SOURCE = r'''
+def _seqgen_describe(model):
+    import json
+    import keras
+    import numpy as np
+
+    def name_of(fn):
+        if fn is None:
+            return "linear"
+        if isinstance(fn, str):
+            return fn
+        return getattr(fn, "__name__", None) or type(fn).__name__
+
+    def safe(value):
+        return json.loads(json.dumps(value, default=repr))
+
+    def inbound(layer):
+        try:
+            nodes = layer._inbound_nodes
+            return [n.operation.name for node in nodes[:1] for n in node.parent_nodes
+                    if type(n.operation).__name__ != "InputLayer"]
+        except Exception:
+            return []
+
+    def one(layer, wrapper=None):
+        config = safe(layer.get_config())
+        for attr in ("activation", "recurrent_activation"):
+            fn = getattr(layer, attr, None)
+            if fn is None and attr in config and hasattr(layer, "cell"):
+                fn = getattr(layer.cell, attr, None)
+            if attr in config or fn is not None:
+                config[attr] = name_of(fn if fn is not None else config.get(attr))
+        outer = wrapper or layer
+        return {"class": type(layer).__name__, "name": outer.name, "config": config,
+                "weights": [np.asarray(w, dtype=np.float32) for w in layer.get_weights()],
+                "inbound": inbound(outer)}
+
+    inputs, alias = set(), {}
+
+    def walk(layer, out):
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            inputs.add(layer.name)
+            return out
+        if isinstance(layer, keras.Model):
+            for inner in layer.layers:
+                walk(inner, out)
+            for name in getattr(layer, "input_names", None) or []:
+                inputs.add(name)
+            if out:
+                alias[layer.name] = out[-1]["name"]  # what reads a nested model reads its last layer
+        elif kind == "TimeDistributed":
+            out.append(one(layer.layer, wrapper=layer))
+        else:
+            out.append(one(layer))
+        return out
+
+    layers = walk(model, [])
+    for layer in layers:
+        layer["inbound"] = [alias.get(n, n) for n in layer["inbound"] if n not in inputs]
+    return layers
+'''
+
+# Spellings of one activation: tf.nn.softmax is named softmax_v2, keras.ops/tf.math functions their own way.
+ACTIVATION_ALIASES = {"softmax_v2": "softmax", "log_softmax_v2": "log_softmax", "identity": "linear", "None": "linear"}
+# Layers that are the identity at inference (the checks call the model with training=False).
+INFERENCE_IDENTITY = {"Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization"}
+
 
 class TransplantError(AssertionError):
     """The Keras model does not have the architecture the reference expects."""
+
+
+def activation(name) -> str:
+    """The canonical name of an activation as the description gives it."""
+    name = "linear" if name is None else str(name)
+    return ACTIVATION_ALIASES.get(name, name)
+
+
+def describe(model) -> list[dict]:
+    """Checker-side description of a live Keras model (the same code the student's kernel runs)."""
+    ns: dict = {}
+    exec(DESCRIBE_SOURCE, ns)  # noqa: S102 - our own constant source
+    return ns["_seqgen_describe"](model)
+
+
+def _fold_activation(layer: dict, prev: dict | None) -> str | None:
+    """The activation an Activation/Softmax layer adds to the Dense before it (None if it cannot fold)."""
+    if prev is None or prev["class"] != "Dense" or activation(prev["config"].get("activation")) != "linear":
+        return None
+    if layer["class"] == "Softmax":
+        axis = layer["config"].get("axis", -1)
+        return "softmax" if axis in (-1, [-1]) else None
+    return activation(layer["config"].get("activation"))
+
+
+def normalise(layers: list[dict]) -> list[dict]:
+    """One form for the spellings of one architecture; the wiring checked to be a chain.
+
+    Returns new dicts (the input is not changed) whose configs have canonical activation names.
+    """
+    out: list[dict] = []
+    alias: dict[str, str] = {}  # a dropped or folded layer's name -> the layer that stands for it
+    for raw in layers:
+        layer = {**raw, "config": dict(raw.get("config", {})), "inbound": list(raw.get("inbound", []))}
+        for attr in ("activation", "recurrent_activation"):
+            if attr in layer["config"]:
+                layer["config"][attr] = activation(layer["config"][attr])
+        prev = out[-1] if out else None
+        if layer["class"] in INFERENCE_IDENTITY:
+            alias[layer["name"]] = prev["name"] if prev else ""
+            continue
+        if layer["class"] in {"Activation", "Softmax"}:
+            folded = _fold_activation(layer, prev)
+            if folded is not None:
+                _check_chain(layer, prev, alias)
+                prev["config"]["activation"] = folded
+                alias[layer["name"]] = prev["name"]
+                continue
+        if prev is not None:
+            _check_chain(layer, prev, alias)
+        out.append(layer)
+    return out
+
+
+def _check_chain(layer: dict, prev: dict, alias: dict[str, str]) -> None:
+    got = [alias.get(n, n) for n in layer["inbound"]]
+    if got and got != [prev["name"]]:
+        raise TransplantError(f"layer {layer['name']}: expected its input to be the output of {prev['name']}, got {', '.join(got)}")
+
+
+def kinds(layers: list[dict]) -> list[str]:
+    return [layer["class"] for layer in layers]
+
+
+def expect_layers(layers: list[dict], expected: list[str]) -> list[dict]:
+    """Normalise ``layers`` and check the sequence of classes, e.g. ``["Embedding", "LSTM", "Dense"]``."""
+    layers = normalise(layers)
+    if kinds(layers) != expected:
+        raise TransplantError(f"expected layers {', '.join(expected)}; got {', '.join(kinds(layers)) or 'none'}")
+    return layers
+
+
+# --------------------------------------------------------------------------- weights, layer by layer
 
 
 def _t(array) -> torch.Tensor:
@@ -34,59 +190,48 @@ def _assign(param: torch.nn.Parameter, value: torch.Tensor, what: str) -> None:
         param.copy_(value)
 
 
-def layers_of(model) -> list:
-    """The model's layers without its InputLayer."""
-    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+def _weights(layer: dict, n: int, what: str) -> list[np.ndarray]:
+    weights = layer["weights"]
+    if len(weights) != n:
+        raise TransplantError(f"{layer['name']}: expected {n} weight arrays ({what}), got {len(weights)}")
+    return weights
 
 
-def expect_layers(model, kinds: list[str]) -> list:
-    """Check the sequence of layer classes, e.g. ``["Embedding", "LSTM", "Dense"]``."""
-    layers = layers_of(model)
-    got = [type(layer).__name__ for layer in layers]
-    if got != kinds:
-        raise TransplantError(f"expected layers {', '.join(kinds)}; got {', '.join(got) or 'none'}")
-    return layers
+def copy_embedding(layer: dict, embedding: torch.nn.Embedding) -> None:
+    (table,) = _weights(layer, 1, "the embedding table")
+    _assign(embedding.weight, _t(table), f"{layer['name']} embeddings")
 
 
-def _activation_name(fn) -> str:
-    return getattr(fn, "__name__", str(fn))
+def copy_dense(layer: dict, linear: torch.nn.Linear) -> None:
+    if linear.bias is not None and not layer["config"].get("use_bias", True):
+        raise TransplantError(f"{layer['name']}: expected a bias (use_bias=True)")
+    kernel, *bias = _weights(layer, 2 if linear.bias is not None else 1, "kernel and bias")
+    _assign(linear.weight, _t(kernel).T, f"{layer['name']} kernel")
+    if bias:
+        _assign(linear.bias, _t(bias[0]), f"{layer['name']} bias")
 
 
-def copy_embedding(layer, embedding: torch.nn.Embedding) -> None:
-    (table,) = layer.get_weights()
-    _assign(embedding.weight, _t(table), f"{layer.name} embeddings")
+def check_recurrent(layer: dict) -> None:
+    """Settings the torch LSTM/GRU cannot express, named in the student's terms."""
+    config, name = layer["config"], layer["name"]
+    act, rec = activation(config.get("activation", "tanh")), activation(config.get("recurrent_activation", "sigmoid"))
+    if act != "tanh" or rec != "sigmoid":
+        raise TransplantError(f"{name}: expected activation tanh and recurrent_activation sigmoid, got {act} and {rec}")
+    if config.get("go_backwards", False):
+        raise TransplantError(f"{name}: expected go_backwards=False")
+    if not config.get("use_bias", True):
+        raise TransplantError(f"{name}: expected use_bias=True")
+    if layer["class"] == "GRU" and not config.get("reset_after", True):
+        raise TransplantError(f"{name}: expected reset_after=True (the Keras default, as in torch)")
 
 
-def copy_dense(layer, linear: torch.nn.Linear) -> None:
-    weights = layer.get_weights()
-    _assign(linear.weight, _t(weights[0]).T, f"{layer.name} kernel")
-    if linear.bias is not None:
-        if len(weights) < 2:
-            raise TransplantError(f"{layer.name}: expected a bias (use_bias=True)")
-        _assign(linear.bias, _t(weights[1]), f"{layer.name} bias")
-
-
-def _check_recurrent(layer, kind: str) -> None:
-    if _activation_name(layer.activation) != "tanh" or _activation_name(layer.recurrent_activation) != "sigmoid":
-        raise TransplantError(
-            f"{layer.name}: expected activation tanh and recurrent_activation sigmoid, got "
-            f"{_activation_name(layer.activation)} and {_activation_name(layer.recurrent_activation)}"
-        )
-    if layer.go_backwards:
-        raise TransplantError(f"{layer.name}: expected go_backwards=False")
-    if not layer.use_bias:
-        raise TransplantError(f"{layer.name}: expected use_bias=True")
-    if kind == "GRU" and not layer.reset_after:
-        raise TransplantError(f"{layer.name}: expected reset_after=True (the Keras default, as in torch)")
-
-
-def copy_lstm(layer, lstm: torch.nn.LSTM, index: int = 0) -> None:
-    """Copy a Keras LSTM layer into layer ``index`` of a torch LSTM."""
-    _check_recurrent(layer, "LSTM")
-    kernel, recurrent, bias = layer.get_weights()
-    _assign(getattr(lstm, f"weight_ih_l{index}"), _t(kernel).T, f"{layer.name} kernel")
-    _assign(getattr(lstm, f"weight_hh_l{index}"), _t(recurrent).T, f"{layer.name} recurrent_kernel")
-    _assign(getattr(lstm, f"bias_ih_l{index}"), _t(bias), f"{layer.name} bias")
+def copy_lstm(layer: dict, lstm: torch.nn.LSTM, index: int = 0) -> None:
+    """Copy a described Keras LSTM into layer ``index`` of a torch LSTM."""
+    check_recurrent(layer)
+    kernel, recurrent, bias = _weights(layer, 3, "kernel, recurrent kernel, bias")
+    _assign(getattr(lstm, f"weight_ih_l{index}"), _t(kernel).T, f"{layer['name']} kernel")
+    _assign(getattr(lstm, f"weight_hh_l{index}"), _t(recurrent).T, f"{layer['name']} recurrent_kernel")
+    _assign(getattr(lstm, f"bias_ih_l{index}"), _t(bias), f"{layer['name']} bias")
     with torch.no_grad():
         getattr(lstm, f"bias_hh_l{index}").zero_()
 
@@ -97,76 +242,131 @@ def _zrh_to_rzn(w: torch.Tensor) -> torch.Tensor:
     return torch.cat([r, z, h], dim=0)
 
 
-def copy_gru(layer, gru: torch.nn.GRU, index: int = 0) -> None:
-    """Copy a Keras GRU layer (reset_after=True) into layer ``index`` of a torch GRU."""
-    _check_recurrent(layer, "GRU")
-    kernel, recurrent, bias = layer.get_weights()
+def copy_gru(layer: dict, gru: torch.nn.GRU, index: int = 0) -> None:
+    """Copy a described Keras GRU (reset_after=True) into layer ``index`` of a torch GRU."""
+    check_recurrent(layer)
+    kernel, recurrent, bias = _weights(layer, 3, "kernel, recurrent kernel, bias")
     bias = np.asarray(bias)
-    if bias.shape[0] != 2:
-        raise TransplantError(f"{layer.name}: expected a (2, 3H) bias (reset_after=True), got {bias.shape}")
-    _assign(getattr(gru, f"weight_ih_l{index}"), _zrh_to_rzn(_t(kernel).T), f"{layer.name} kernel")
-    _assign(getattr(gru, f"weight_hh_l{index}"), _zrh_to_rzn(_t(recurrent).T), f"{layer.name} recurrent_kernel")
-    _assign(getattr(gru, f"bias_ih_l{index}"), _zrh_to_rzn(_t(bias[0])), f"{layer.name} input bias")
-    _assign(getattr(gru, f"bias_hh_l{index}"), _zrh_to_rzn(_t(bias[1])), f"{layer.name} recurrent bias")
+    if bias.ndim != 2 or bias.shape[0] != 2:
+        raise TransplantError(f"{layer['name']}: expected a (2, 3H) bias (reset_after=True), got {bias.shape}")
+    _assign(getattr(gru, f"weight_ih_l{index}"), _zrh_to_rzn(_t(kernel).T), f"{layer['name']} kernel")
+    _assign(getattr(gru, f"weight_hh_l{index}"), _zrh_to_rzn(_t(recurrent).T), f"{layer['name']} recurrent_kernel")
+    _assign(getattr(gru, f"bias_ih_l{index}"), _zrh_to_rzn(_t(bias[0])), f"{layer['name']} input bias")
+    _assign(getattr(gru, f"bias_hh_l{index}"), _zrh_to_rzn(_t(bias[1])), f"{layer['name']} recurrent bias")
 
 
-def keras_outputs_probabilities(dense_layer) -> bool:
+# --------------------------------------------------------------------------- whole layers (encoder/decoder models)
+
+
+def embedding_from(layer: dict) -> torch.nn.Embedding:
+    table = np.asarray(_weights(layer, 1, "the embedding table")[0])
+    module = torch.nn.Embedding(*table.shape)
+    copy_embedding(layer, module)
+    return module
+
+
+def linear_from(layer: dict) -> torch.nn.Linear:
+    kernel = np.asarray(layer["weights"][0]) if layer["weights"] else np.zeros((0, 0))
+    module = torch.nn.Linear(kernel.shape[0], kernel.shape[1], bias=bool(layer["config"].get("use_bias", True)))
+    copy_dense(layer, module)
+    return module
+
+
+def _recurrent_from(layer: dict, cls, copy) -> torch.nn.Module:
+    if layer["class"] != cls.__name__:
+        raise TransplantError(f"{layer['name']}: expected a {cls.__name__} layer, got {layer['class']}")
+    kernel = np.asarray(layer["weights"][0]) if layer["weights"] else np.zeros((0, 0))
+    module = cls(kernel.shape[0], int(layer["config"]["units"]), batch_first=True)
+    copy(layer, module)
+    return module
+
+
+def lstm_from(layer: dict) -> torch.nn.LSTM:
+    """A one-layer batch-first torch LSTM holding a described Keras LSTM."""
+    return _recurrent_from(layer, torch.nn.LSTM, copy_lstm)
+
+
+def gru_from(layer: dict) -> torch.nn.GRU:
+    """A one-layer batch-first torch GRU holding a described Keras GRU (reset_after=True)."""
+    return _recurrent_from(layer, torch.nn.GRU, copy_gru)
+
+
+def outputs_probabilities(dense: dict) -> bool:
     """Does the final Dense end in a softmax (probabilities) rather than logits?"""
-    name = _activation_name(dense_layer.activation)
+    name = activation(dense["config"].get("activation"))
     if name not in {"softmax", "linear"}:
-        raise TransplantError(f"{dense_layer.name}: expected a softmax or linear output, got {name}")
+        raise TransplantError(f"{dense['name']}: expected a softmax or linear output, got {name}")
     return name == "softmax"
 
 
-def lstm_lm_from_keras(model):
-    """Build the reference :class:`LSTMLanguageModel` holding a Keras
-    Embedding -> LSTM(return_sequences=True) -> Dense model's weights.
+def _all_steps(layer: dict) -> None:
+    if not layer["config"].get("return_sequences", False):
+        raise TransplantError(f"{layer['name']}: expected return_sequences=True (one prediction per time step)")
 
-    Returns ``(torch_model, outputs_probabilities)``.
+
+# --------------------------------------------------------------------------- whole models
+
+
+def lstm_lm_from_description(layers: list[dict]):
+    """The reference :class:`LSTMLanguageModel` holding a described Keras
+    Embedding -> LSTM(return_sequences=True) -> Dense model. Returns ``(torch_model, outputs_probabilities)``.
     """
     from solutions.lstm_lm import LSTMLanguageModel, LSTMLMConfig
 
-    embedding, lstm, dense = expect_layers(model, ["Embedding", "LSTM", "Dense"])
-    if not lstm.return_sequences:
-        raise TransplantError(f"{lstm.name}: expected return_sequences=True (one prediction per time step)")
-    vocab, embed_dim = embedding.get_weights()[0].shape
-    config = LSTMLMConfig(vocab_size=int(vocab), embed_dim=int(embed_dim), hidden=int(lstm.units))
-    reference = LSTMLanguageModel(config)
+    embedding, lstm, dense = expect_layers(layers, ["Embedding", "LSTM", "Dense"])
+    _all_steps(lstm)
+    vocab, embed_dim = np.asarray(embedding["weights"][0]).shape
+    reference = LSTMLanguageModel(LSTMLMConfig(vocab_size=int(vocab), embed_dim=int(embed_dim), hidden=int(lstm["config"]["units"])))
     copy_embedding(embedding, reference.embedding)
     copy_lstm(lstm, reference.rnn)
     copy_dense(dense, reference.head)
-    return reference.eval(), keras_outputs_probabilities(dense)
+    return reference.eval(), outputs_probabilities(dense)
 
 
-# --- Chapters 3 and 4: Char-RNN (Embedding -> GRU x n -> Dense) --------------------------------
+def charrnn_from_description(layers: list[dict], num_layers: int | None = None):
+    """The reference :class:`solutions.charrnn.CharRNN` holding a described Keras
+    Embedding -> GRU(return_sequences=True) x n -> Dense model (n = ``num_layers`` if given).
 
-
-def charrnn_from_keras(model, num_layers: int | None = None):
-    """Build the reference :class:`solutions.charrnn.CharRNN` holding a Keras
-    Embedding -> GRU(return_sequences=True) x n -> Dense model's weights.
-
-    ``num_layers`` (if given) is the number of GRU layers expected. Stateful Keras GRUs
-    are accepted: statefulness is a matter of training, not of the weights.
+    Stateful GRUs are accepted: statefulness is a matter of training, not of the weights.
     Returns ``(torch_model, outputs_probabilities)``.
     """
     from solutions.charrnn import CharRNN, CharRNNConfig
 
-    layers = layers_of(model)
-    kinds = [type(layer).__name__ for layer in layers]
+    layers = normalise(layers)
     n = len(layers) - 2 if num_layers is None else num_layers
-    expect_layers(model, ["Embedding"] + ["GRU"] * max(n, 1) + ["Dense"])
+    layers = expect_layers(layers, ["Embedding"] + ["GRU"] * max(n, 1) + ["Dense"])
     embedding, grus, dense = layers[0], layers[1:-1], layers[-1]
-    hidden = {int(g.units) for g in grus}
+    hidden = {int(g["config"]["units"]) for g in grus}
     if len(hidden) != 1:
-        raise TransplantError(f"expected GRU layers of one size, got {sorted(hidden)} ({', '.join(kinds)})")
+        raise TransplantError(f"expected GRU layers of one size, got {sorted(hidden)}")
     for gru in grus:
-        if not gru.return_sequences:
-            raise TransplantError(f"{gru.name}: expected return_sequences=True (one prediction per time step)")
-    vocab, embed_dim = embedding.get_weights()[0].shape
+        _all_steps(gru)
+    vocab, embed_dim = np.asarray(embedding["weights"][0]).shape
     config = CharRNNConfig(vocab_size=int(vocab), embed_dim=int(embed_dim), hidden=hidden.pop(), num_layers=len(grus))
     reference = CharRNN(config)
     copy_embedding(embedding, reference.embedding)
     for index, gru in enumerate(grus):
         copy_gru(gru, reference.rnn, index)
     copy_dense(dense, reference.head)
-    return reference.eval(), keras_outputs_probabilities(dense)
+    return reference.eval(), outputs_probabilities(dense)
+
+
+def reference_probabilities(reference, outputs_probs: bool, ids: np.ndarray) -> np.ndarray:
+    """What the Keras model should output on ``ids`` (B, T): probabilities or logits, float64."""
+    with torch.no_grad():
+        logits, _ = reference(torch.as_tensor(np.asarray(ids), dtype=torch.long))
+        out = torch.softmax(logits.double(), -1) if outputs_probs else logits.double()
+    return out.numpy()
+
+
+# --------------------------------------------------------------------------- live models (chapter 4 until it moves)
+
+
+def lstm_lm_from_keras(model):
+    """:func:`lstm_lm_from_description` of a live Keras model."""
+    return lstm_lm_from_description(describe(model))
+
+
+def charrnn_from_keras(model, num_layers: int | None = None):
+    """:func:`charrnn_from_description` of a live Keras model."""
+    return charrnn_from_description(describe(model), num_layers)
