@@ -121,7 +121,7 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
     nb = jupytext.read(path)
     nb.metadata["kernelspec"] = dict(KERNEL)
     nb.metadata.pop("jupytext", None)
-    apply_nbgrader_metadata(nb)
+    apply_nbgrader_metadata(nb, path.stem)
     return nb
 
 
