@@ -30,8 +30,7 @@ release: setup
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=path/to/submissions" && exit 2)
-	$(PY) -m autograder.cli release
-	$(PY) -m autograder.cli grade "$(SUBMISSIONS)"
+	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS))
 
 test: setup
 	$(PY) -m pytest

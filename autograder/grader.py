@@ -46,7 +46,7 @@ class CellRun:
     ename: str = ""
     evalue: str = ""
     text: str = ""  # stdout/stderr kept (capped)
-    dropped: int = 0  # bytes of output dropped past the cap
+    dropped: int = 0  # characters of output dropped past the cap
     payloads: list[str] = field(default_factory=list)
 
 
@@ -94,6 +94,8 @@ class SandboxKernel(Kernel):
                 if rss > self.limits.memory_mb:
                     self._lose(f"memory limit: the kernel used {rss:.0f} MB (limit {self.limits.memory_mb} MB)")
                 next_poll = now + 0.1
+            if run.dropped > self.limits.output_max_mb * 2**20:
+                self._lose(f"output limit: the cell printed more than {self.limits.output_max_mb:g} MB")
             try:
                 msg = client.get_iopub_msg(timeout=0.05)
             except queue.Empty:
@@ -120,9 +122,9 @@ class SandboxKernel(Kernel):
             value = content["data"][MIME]
             if isinstance(value, str):
                 run.payloads.append(value)
-        elif kind == "stream" and store:
+        elif kind == "stream":
             text = str(content.get("text", ""))
-            room = max(cap - len(run.text), 0)
+            room = max(cap - len(run.text), 0) if store else 0
             run.text += text[:room]
             run.dropped += max(len(text) - room, 0)
         return False

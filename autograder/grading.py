@@ -30,7 +30,7 @@ import nbformat
 from . import pipeline
 from .checking import load_checks, run_check
 from .grader import KernelLost, SandboxKernel
-from .sandbox import KernelProcess, Limits, private_seqgen
+from .sandbox import SEQGEN_DIR, KernelProcess, Limits, private_seqgen
 from .tags import exercise_cells
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
@@ -116,7 +116,7 @@ def grade_notebook(path: Path, stem: str, workdir: Path, limits: Limits) -> dict
             course = pipeline.ROOT
         else:
             course.mkdir()
-            private_seqgen(stem, course)
+            private_seqgen(stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
         deadline = time.monotonic() + limits.notebook_timeout
         kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "conn", limits), limits, deadline)
         try:
@@ -165,16 +165,16 @@ def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, ti
                 timing.checks += time.perf_counter() - start
                 res = results[cell.ex_id]
                 res.points, res.check = (res.max if passed else 0.0), message
-        except KernelLost as lost:
+        except KernelLost as gone:
             if cell.ex_id is not None:
                 lost.add(cell.ex_id)
                 res = results[cell.ex_id]
-                res.points, res.check = 0.0, f"{cell.kind} cell: {lost.reason}"
-                res.visible.append(f"{cell.kind} cell stopped: {lost.reason}")
+                res.points, res.check = 0.0, f"{cell.kind} cell: {gone.reason}"
+                res.visible.append(f"{cell.kind} cell stopped: {gone.reason}")
             else:
                 for res in results.values():
                     if res.check == "not run":
-                        res.visible.append(f"an earlier cell was stopped ({lost.reason}) and skipped")
+                        res.visible.append(f"an earlier cell was stopped ({gone.reason}) and skipped")
                         break
 
 

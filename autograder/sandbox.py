@@ -51,8 +51,10 @@ class Limits:
     notebook_timeout: float = 900.0  # seconds for the whole notebook, restarts included
     memory_mb: int = 4096  # RSS of the kernel's whole process tree
     output_kb: int = 256  # output kept per cell; the rest is dropped (and said so)
+    output_max_mb: float = 20.0  # a cell printing more than this is stopped (the kernel is killed)
     tmp_mb: int = 512  # size of the private /tmp (a tmpfs, so it counts as memory too)
     network: bool = False  # True only to debug a chapter; students never get it
+    seqgen_dir: str = ""  # the seqgen package to copy into the sandbox ("" = this checkout's)
 
 
 def bwrap_path() -> str:
