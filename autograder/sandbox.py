@@ -3,7 +3,7 @@
 What the kernel sees (everything else of the machine is absent, not just unreadable):
 
 - ``/home/student/work``: the submission's own working folder, writable (its cwd and HOME);
-- ``/tmp``: a private, empty tmpfs;
+- ``/tmp``: a private, empty tmpfs of ``Limits.tmp_mb``; every other path is read-only;
 - the system (``/usr``, ``/etc``) and the Python environment, read-only;
 - ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only, in which the functions
   that answer an exercise of the chapter being graded are replaced by stubs (see below);
@@ -151,7 +151,9 @@ def bwrap_command(workdir: Path, course: Path, conn_dir: Path, limits: Limits) -
             env[var] = mount
     for key, value in env.items():
         args += ["--setenv", key, value]
-    return args + ["--"]
+    # The sandbox's own root is a tmpfs outside the RSS we watch: make it read-only, so that
+    # only the work folder and the size-limited /tmp take writes.
+    return args + ["--remount-ro", "/", "--"]
 
 
 class KernelProcess:
