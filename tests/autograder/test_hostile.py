@@ -146,3 +146,15 @@ def test_every_feedback_and_both_csvs_are_written_without_hidden_source(hostile)
     assert list(wide[0])[:4] == ["student", "reverse_questions", "peeky_forward", "peeky_backward"]
     long = list(csv.DictReader(open(course / "grades_long.csv")))
     assert len(long) == 3 * len(records)
+
+
+@pytest.mark.slow
+def test_regrading_one_student_alone_gives_the_same_scores_and_leaves_the_others(hostile):
+    """Graded again alone with grade-one, does a submission get the batch's scores and messages, other records untouched?"""
+    records, course, _, _ = hostile
+    others = {p: p.read_bytes() for p in (course / "graded").glob("*/*.json") if p.parent.name != "patches_numpy"}
+    seqgen_copy = Path(records["reference"]["limits"]["seqgen_dir"])
+    notebook = next(Path(course).parent.glob("hostile-submissions*/patches_numpy")) / STEM / f"{STEM}.ipynb"
+    again = batch.grade_one(notebook, "patches_numpy", STEM, course, Limits(**LIMITS, seqgen_dir=str(seqgen_copy)))
+    assert [(e["points"], e["check"]) for e in again["exercises"]] == [(e["points"], e["check"]) for e in records["patches_numpy"]["exercises"]]
+    assert all(p.read_bytes() == data for p, data in others.items())
