@@ -130,7 +130,10 @@ def _system_binds() -> list[str]:
 
 def bwrap_command(workdir: Path, course: Path, conn_dir: Path, limits: Limits) -> list[str]:
     """The bwrap prefix that runs a command with only the submission's world visible."""
-    args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all"]
+    # A user namespace with an unprivileged uid and no capabilities, even when the grader is
+    # root (bwrap keeps root's capabilities otherwise: mknod + mount would escape).
+    args = [bwrap_path(), "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
+            "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
     if limits.network:
         args.append("--share-net")
     args += _system_binds()

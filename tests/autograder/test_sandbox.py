@@ -57,3 +57,21 @@ def test_converted_chapter_rejects_hidden_regions_and_missing_checks():
         exercise_cells(chapter("assert f() == 1"), set())
     with pytest.raises(TagError, match="no ### BEGIN HIDDEN TESTS"):
         exercise_cells(chapter("assert f() == 1"), None)
+
+
+def test_sandbox_sees_only_its_world(tmp_path):
+    """Inside the sandbox: no capabilities, no network but loopback, no checkout, a read-only root, a writable work folder?"""
+    import subprocess
+
+    from autograder.pipeline import ROOT
+    from autograder.sandbox import Limits, bwrap_command
+
+    for d in ("w", "c", "conn"):
+        (tmp_path / d).mkdir()
+    script = ("grep CapEff /proc/self/status; cat /proc/net/dev | tail -n +3 | cut -d: -f1; "
+              f"ls {ROOT}/solutions {ROOT}/book {ROOT}/autograder 2>&1 | grep -c 'No such'; "
+              "touch /usr/x /x 2>&1 | grep -c Read-only; touch /home/student/work/ok && echo wrote")
+    out = subprocess.run(bwrap_command(tmp_path / "w", tmp_path / "c", tmp_path / "conn", Limits()) + ["/bin/sh", "-c", script],
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["CapEff:", "0000000000000000", "lo", "3", "2", "wrote"], out
+    assert (tmp_path / "w" / "ok").is_file()
