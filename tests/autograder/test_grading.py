@@ -24,6 +24,8 @@ from autograder.tags import exercise_cells
 
 MUTANT_DIR = Path(__file__).parent / "mutants"
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+# One xdist group: with `pytest -n 2 --dist loadgroup` the batch fixture runs once, on one worker.
+pytestmark = pytest.mark.xdist_group("grading")
 
 
 def answers_file(stem: str) -> dict:

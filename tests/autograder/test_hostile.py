@@ -28,6 +28,7 @@ CASES = HOSTILE["CASES"]
 TAG = uuid.uuid4().hex[:12]
 ROOT = pipeline.ROOT
 # Low limits keep the test short; the memory limit is far above what chapter 6 needs (~700 MB).
+pytestmark = pytest.mark.xdist_group("hostile")  # the batch fixture runs once, on one worker
 LIMITS = dict(cell_timeout=40, notebook_timeout=400, memory_mb=2000, output_kb=64, output_max_mb=5)
 
 
