@@ -43,7 +43,7 @@ def submissions(folder: Path, seqgen_copy: Path) -> None:
     for i in range(20):
         name, case = next(cases)
         answers = {**ref, **{k: hostile["fill"](v, ref[k]) for k, v in case["answers"].items()}}
-        subs[f"hostile{i:02d}-{name}"] = hostile["student_notebook"](answers, case.get("tests"))
+        subs[f"hostile{i:02d}-{name}"] = hostile["student_notebook"](answers, case.get("tests"), case.get("insert"))
     for name, nb in subs.items():
         target = folder / name / STEM / f"{STEM}.ipynb"
         target.parent.mkdir(parents=True)

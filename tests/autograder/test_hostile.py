@@ -32,8 +32,9 @@ pytestmark = pytest.mark.xdist_group("hostile")  # the batch fixture runs once, 
 LIMITS = dict(cell_timeout=40, notebook_timeout=400, memory_mb=2000, output_kb=64, output_max_mb=5)
 
 
-def student_notebook(answers: dict[str, str], tests: dict[str, str | None] | None = None) -> nbformat.NotebookNode:
-    """The chapter as a student holds it (stubs replaced by ``answers``), test cells edited or deleted."""
+def student_notebook(answers: dict[str, str], tests: dict[str, str | None] | None = None,
+                     insert: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """The chapter as a student holds it (stubs replaced by ``answers``), test cells edited or deleted, cells added."""
     nb = pipeline.read_chapter(pipeline.chapter_path(STEM))
     cells = []
     for cell in nb.cells:
@@ -41,6 +42,8 @@ def student_notebook(answers: dict[str, str], tests: dict[str, str | None] | Non
         grade_id = meta.get("grade_id", "")
         if meta.get("solution"):
             cell.source = answers.get(grade_id, "# YOUR CODE HERE\nraise NotImplementedError()")
+            if insert and grade_id in insert:
+                cells.append(nbformat.v4.new_code_cell(insert[grade_id]))
         elif grade_id.endswith("_tests") and tests and grade_id.removesuffix("_tests") in tests:
             new = tests[grade_id.removesuffix("_tests")]
             if new is None:
@@ -87,7 +90,7 @@ def hostile(tmp_path_factory):
     students = {"reference": student_notebook(reference), "stub": student_notebook({})}
     for name, case in CASES.items():
         answers = {**reference, **{k: fill(v, reference[k]) for k, v in case["answers"].items()}}
-        students[name] = student_notebook(answers, case.get("tests"))
+        students[name] = student_notebook(answers, case.get("tests"), case.get("insert"))
     for name, nb in students.items():
         target = folder / name / STEM / f"{STEM}.ipynb"
         target.parent.mkdir(parents=True)

@@ -1,7 +1,8 @@
 """Hostile submissions for chapter 6, each with the scores it must get.
 
 A case is a dict: ``answers`` (exercise id -> the code of that answer cell; the others are the
-reference), optional ``tests`` (exercise id -> new test-cell source, or None to delete it),
+reference), optional ``tests`` (exercise id -> new test-cell source, or None to delete it), optional
+``insert`` (exercise id -> a code cell the student adds just before that answer cell),
 and ``expect`` (the exercises that must score 0; every other exercise gets full marks).
 In code, ``{REF}`` is replaced by the reference answer of that exercise, ``{ROOT}`` by the
 checkout's path and ``{TAG}`` by a per-run marker (so that writes can be looked for afterwards).
@@ -13,6 +14,10 @@ WRONG_PF = "def peeky_forward(layers, xs, h):\n    return np.zeros((xs.shape[0],
 WRONG_PB = "def peeky_backward(layers, dscore):\n    return np.zeros((dscore.shape[0], layers.lstm.params[1].shape[0]))\n"
 
 CASES = {
+    # Not an attack: a helper in a cell the student added must stay in its place (full marks).
+    "adds_a_helper_cell": {"insert": {"reverse_questions": "def _flip(x):\n    return x[:, ::-1].copy()\n"},
+                           "answers": {"reverse_questions": "def reverse_questions(x):\n    return _flip(x)\n"},
+                           "expect": []},
     "syntax_error": {"answers": {"reverse_questions": "def reverse_questions(x)\n    return x[:, ::-1]\n"},
                      "expect": ["reverse_questions"]},
     "exception_at_import": {"answers": {"peeky_forward": "import no_such_module_for_grading\n{REF}"},
