@@ -76,6 +76,16 @@ def _grader_error(stem: str, trace: str) -> dict:
             "timing": asdict(Timing()), "grader_error": trace[-4000:]}
 
 
+def _lost_worker(task, trace: str) -> dict:
+    notebook, student, stem, course, limits = task
+    record = {**_grader_error(stem, trace), "student": student, "seconds": 0.0, "limits": asdict(limits)}
+    target = Path(course) / "graded" / student / f"{stem}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(record, indent=1))
+    write_feedback(record, Path(course) / "feedback" / student / stem / f"{stem}.html")
+    return record
+
+
 def _job(args):
     notebook, student, stem, course, limits = args
     return grade_one(notebook, student, stem, course, limits)
@@ -93,9 +103,12 @@ def grade(submissions: Path, course: Path = COURSE_DIR, jobs: int | None = None,
     records = []
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=ctx) as pool:
-        futures = [pool.submit(_job, t) for t in tasks]
+        futures = {pool.submit(_job, t): t for t in tasks}
         for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="nb", disable=not progress):
-            records.append(future.result())
+            try:
+                records.append(future.result())
+            except Exception:  # noqa: BLE001 - a worker that died: record it, keep the batch going
+                records.append(_lost_worker(futures[future], traceback.format_exc()))
     write_csvs(course)
     return sorted(records, key=lambda r: (r["student"], r["stem"]))
 
