@@ -12,7 +12,7 @@ export SEQGEN_DATA_MIRROR ?= $(abspath ../shared/data)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup book release grade test test-fast train-lstm bench clean
+.PHONY: setup book release grade test test-fast train-lstm bench bench-grade clean
 
 setup: $(STAMP)
 
@@ -30,8 +30,7 @@ release: setup
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=path/to/submissions" && exit 2)
-	$(PY) -m autograder.cli release
-	$(PY) -m autograder.cli grade "$(SUBMISSIONS)"
+	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS))
 
 test: setup
 	$(PY) -m pytest
@@ -47,6 +46,11 @@ train-lstm: setup
 bench: setup
 	$(PY) benchmarks/lstm_lm.py
 
+# 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
+bench-grade: setup
+	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS))
+
 clean:
 	rm -rf _build rendered .cache autograder/source autograder/release autograder/submitted \
-	       autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv
+	       autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv \
+	       autograder/graded autograder/grades_long.csv autograder/work

@@ -2,7 +2,8 @@
 
     python -m autograder.cli book [--force] [--no-html]   execute, strip and render the site
     python -m autograder.cli release [CHAPTER ...]        student notebooks in autograder/release/
-    python -m autograder.cli grade SUBMISSIONS [--csv F]  autograde <student>/<chapter>/<chapter>.ipynb
+    python -m autograder.cli grade SUBMISSIONS [--jobs N] [limits]   grade <student>/<chapter>/<chapter>.ipynb
+    python -m autograder.cli grade-one NOTEBOOK --student S --chapter C [limits]   grade (or regrade) one
     python -m autograder.cli chapters                      list chapters and their exercises
 """
 
@@ -23,9 +24,15 @@ def main(argv: list[str] | None = None) -> None:
     book.add_argument("--no-html", action="store_true", help="stop before jupyter-book")
     rel = sub.add_parser("release", help="write student notebooks with nbgrader")
     rel.add_argument("chapters", nargs="*", help="chapter stems, e.g. 01_lstm_intro (default: all)")
-    grade = sub.add_parser("grade", help="autograde a folder of submissions")
+    grade = sub.add_parser("grade", help="grade a folder of submissions in sandboxed kernels, in parallel")
     grade.add_argument("submissions", type=Path, help="folder laid out as <student>/<chapter>/<chapter>.ipynb")
-    grade.add_argument("--csv", type=Path, default=None, help="where to write the grades (default autograder/grades.csv)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    one = sub.add_parser("grade-one", help="grade (or regrade) one notebook; the unit to fan out on a cluster")
+    one.add_argument("notebook", type=Path)
+    one.add_argument("--student", required=True)
+    one.add_argument("--chapter", required=True, help="chapter stem, e.g. 06_peeky_reverse")
+    for p in (grade, one):
+        add_limit_flags(p)
     sub.add_parser("chapters", help="list chapters and exercises")
     args = parser.parse_args(argv)
 
@@ -34,15 +41,41 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "release":
         pipeline.release(pipeline.COURSE_DIR, args.chapters or None)
     elif args.command == "grade":
-        rows = pipeline.grade(args.submissions, pipeline.COURSE_DIR, args.csv)
-        for row in rows:
-            print(f"{row['student']:>20} {row['assignment']:>20} {row['score']:g}/{row['max_score']:g}")
+        records = pipeline.grade(args.submissions, args.course, jobs=args.jobs, limits=limits_from(args))
+        for r in records:
+            print(f"{r['student']:>24} {r['stem']:>20} {r['score']:g}/{r['max_score']:g}  ({r['seconds']:.1f} s)")
+        print(f"grades: {args.course / 'grades.csv'}, {args.course / 'grades_long.csv'}; feedback: {args.course / 'feedback'}")
+    elif args.command == "grade-one":
+        from .batch import grade_one, write_csvs
+
+        r = grade_one(args.notebook, args.student, args.chapter, args.course, limits_from(args))
+        write_csvs(args.course)
+        print(f"{r['student']} {r['stem']} {r['score']:g}/{r['max_score']:g} ({r['seconds']:.1f} s)")
     elif args.command == "chapters":
         for path in pipeline.chapter_paths():
-            nb = pipeline.jupytext.read(path)
-            exercises = exercise_cells(nb)
+            exercises = exercise_cells(pipeline.read_chapter(path))
             total = sum(e.points for e in exercises)
             print(f"{path.stem}: {len(exercises)} exercises, {total:g} points: " + ", ".join(e.id for e in exercises))
+
+
+def add_limit_flags(parser: argparse.ArgumentParser) -> None:
+    from .sandbox import Limits
+
+    d = Limits()
+    parser.add_argument("--course", type=Path, default=pipeline.COURSE_DIR, help="where records, feedback and CSVs go")
+    parser.add_argument("--cell-timeout", type=float, default=d.cell_timeout, help=f"seconds per cell or check (default {d.cell_timeout:g})")
+    parser.add_argument("--notebook-timeout", type=float, default=d.notebook_timeout, help=f"seconds per notebook (default {d.notebook_timeout:g})")
+    parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help=f"RSS of the kernel's processes (default {d.memory_mb})")
+    parser.add_argument("--output-kb", type=int, default=d.output_kb, help=f"output kept per cell (default {d.output_kb})")
+    parser.add_argument("--output-max-mb", type=float, default=d.output_max_mb, help=f"a cell printing more is stopped (default {d.output_max_mb:g})")
+    parser.add_argument("--tmp-mb", type=int, default=d.tmp_mb, help=f"size of the kernel's private /tmp (default {d.tmp_mb})")
+
+
+def limits_from(args):
+    from .sandbox import Limits
+
+    return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
+                  output_kb=args.output_kb, output_max_mb=args.output_max_mb, tmp_mb=args.tmp_mb)
 
 
 if __name__ == "__main__":

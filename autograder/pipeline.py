@@ -11,7 +11,7 @@ tests share one implementation:
 - :func:`strip` removes solution regions and hidden tests, keeping outputs;
 - :func:`release` writes student notebooks with ``nbgrader generate_assignment``;
 - :func:`build_book` renders the site with Jupyter Book, execution off;
-- :func:`grade` autogrades a folder of submissions and writes feedback and CSV.
+- :func:`grade` grades a folder of submissions in sandboxed kernels (``autograder.batch``).
 
 The steps that write the checkout's shared folders (``autograder/``, ``rendered/``,
 ``_build/``, ``.cache/``) hold :func:`checkout_lock`, so a ``make book`` started
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import csv
 import fcntl
 import hashlib
 import os
@@ -121,7 +120,7 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
     nb = jupytext.read(path)
     nb.metadata["kernelspec"] = dict(KERNEL)
     nb.metadata.pop("jupytext", None)
-    apply_nbgrader_metadata(nb)
+    apply_nbgrader_metadata(nb, path.stem)
     return nb
 
 
@@ -258,60 +257,16 @@ def prepare_course(course_dir: Path) -> None:
         shutil.copy(config, course_dir / "nbgrader_config.py")
 
 
-def grade(submissions: Path, course_dir: Path = COURSE_DIR, csv_path: Path | None = None) -> list[dict]:
-    """Autograde ``submissions/<student>/<assignment>/<assignment>.ipynb``.
+def grade(submissions: Path, course_dir: Path = COURSE_DIR, jobs: int | None = None, limits=None) -> list[dict]:
+    """Grade ``submissions/<student>/<chapter>/<chapter>.ipynb`` in sandboxed kernels (``autograder.batch``).
 
-    Writes feedback HTML under ``<course>/feedback`` and a CSV with one row per
-    student and assignment (total and per exercise); returns those rows.
+    Writes ``graded/``, ``feedback/``, ``grades.csv`` and ``grades_long.csv`` under ``course_dir``;
+    returns one record per submission.
     """
+    from .batch import grade as grade_batch
+
     with _shared(course_dir):
-        return _grade(Path(submissions), course_dir, csv_path)
-
-
-def _grade(submissions: Path, course_dir: Path, csv_path: Path | None) -> list[dict]:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    submissions = Path(submissions).resolve()
-    target = (course_dir / "submitted").resolve()
-    found = sorted(submissions.glob("*/*/*.ipynb"))
-    if not found:
-        raise FileNotFoundError(
-            f"no submissions in {submissions}: expected <student>/<assignment>/<assignment>.ipynb"
-        )
-    if submissions != target:
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(submissions, target)
-    assignments = sorted({p.parent.name for p in found})
-    students = sorted({p.parent.parent.name for p in found})
-    for assignment in assignments:
-        if not (course_dir / "release" / assignment).is_dir():
-            raise FileNotFoundError(f"assignment {assignment!r} was never released in {course_dir}; run `make release` first")
-        log(f"autograding {assignment} for {len(students)} submission(s) ...")
-        start = time.perf_counter()
-        nbgrader(["autograde", assignment, "--create", "--force"], course_dir)
-        log(f"autograded {assignment} in {time.perf_counter() - start:.1f} s")
-        nbgrader(["generate_feedback", assignment, "--force"], course_dir)
-    rows = []
-    db = f"sqlite:///{(course_dir / 'gradebook.db').resolve()}"
-    with Gradebook(db) as gb:
-        for path in found:
-            student, assignment = path.parent.parent.name, path.parent.name
-            try:
-                nb = gb.find_submission_notebook(path.stem, assignment, student)
-            except MissingEntry:
-                raise RuntimeError(f"nbgrader recorded no grades for {student}/{assignment}") from None
-            row = {"student": student, "assignment": assignment, "score": nb.score, "max_score": nb.max_score}
-            for g in sorted(nb.grades, key=lambda g: g.name):
-                row[g.name.removesuffix("_tests")] = g.score
-            rows.append(row)
-    csv_path = csv_path or course_dir / "grades.csv"
-    columns = list(dict.fromkeys(k for r in rows for k in r))
-    with open(csv_path, "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    log(f"grades written to {csv_path}; feedback in {course_dir / 'feedback'}")
-    return rows
+        return grade_batch(Path(submissions), course_dir, jobs=jobs, limits=limits)
 
 
 # --------------------------------------------------------------------------- the book

@@ -4,8 +4,10 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
 
 - ``answer:<id>``: the student's answer cell; holds a ``### BEGIN SOLUTION`` /
   ``### END SOLUTION`` region.
-- ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``;
-  visible checks first, then a ``### BEGIN HIDDEN TESTS`` region.
+- ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``.
+  In a *converted* chapter (one with ``autograder/checks/<stem>.py``) it holds
+  visible checks only, no hidden region, and every exercise needs a check in that
+  module; in an unconverted chapter it ends with a ``### BEGIN HIDDEN TESTS`` region.
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
@@ -39,8 +41,22 @@ def _tag_value(tags: list[str], prefix: str) -> str | None:
     return values[0] if values else None
 
 
-def exercise_cells(nb: nbformat.NotebookNode) -> list[Exercise]:
-    """The exercises of a notebook, in order, validated."""
+_UNCHECKED = frozenset({"<hidden regions not validated>"})
+
+
+def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = _UNCHECKED) -> list[Exercise]:
+    """The exercises of a notebook, in order, validated.
+
+    ``checks``: the exercise ids of the chapter's checks module if it has one (converted
+    chapter: no hidden regions, a check per exercise); None for an unconverted chapter.
+    By default hidden regions are not validated (``read_chapter`` validates them, by stem).
+    """
+    if checks is _UNCHECKED:
+        return _exercise_cells(nb, None, validate_hidden=False)
+    return _exercise_cells(nb, checks, validate_hidden=True)
+
+
+def _exercise_cells(nb, checks, validate_hidden):
     answers: dict[str, int] = {}
     tests: dict[str, tuple[int, float]] = {}
     for index, cell in enumerate(nb.cells):
@@ -60,8 +76,12 @@ def exercise_cells(nb: nbformat.NotebookNode) -> list[Exercise]:
                 raise TagError(f"exercise {test!r} has two test cells")
             if points is None:
                 raise TagError(f"test cell of {test!r} has no points:<n> tag")
-            if "### BEGIN HIDDEN TESTS" not in cell.source:
+            hidden = "### BEGIN HIDDEN TESTS" in cell.source
+            if validate_hidden and checks is None and not hidden:
                 raise TagError(f"test cell of {test!r} has no ### BEGIN HIDDEN TESTS region")
+            if validate_hidden and checks is not None and hidden:
+                raise TagError(f"test cell of {test!r} has a hidden region, but its chapter has a checks module: "
+                               "hidden checks belong there")
             tests[test] = (index, float(points))
         elif points is not None:
             raise TagError(f"cell {index} has points:{points} but no tests:<id> tag")
@@ -69,6 +89,9 @@ def exercise_cells(nb: nbformat.NotebookNode) -> list[Exercise]:
         missing_tests = sorted(set(answers) - set(tests))
         missing_answers = sorted(set(tests) - set(answers))
         raise TagError(f"exercises without tests: {missing_tests}; tests without an answer: {missing_answers}")
+    if checks is not None and set(checks) != set(answers):
+        raise TagError(f"exercises without a check: {sorted(set(answers) - set(checks))}; "
+                       f"checks without an exercise: {sorted(set(checks) - set(answers))}")
     exercises = [Exercise(i, tests[i][1], answers[i], tests[i][0]) for i in answers]
     for ex in exercises:
         if ex.tests_index < ex.answer_index:
@@ -76,9 +99,19 @@ def exercise_cells(nb: nbformat.NotebookNode) -> list[Exercise]:
     return sorted(exercises, key=lambda e: e.answer_index)
 
 
-def apply_nbgrader_metadata(nb: nbformat.NotebookNode) -> list[Exercise]:
+def check_ids(stem: str | None) -> set[str] | None:
+    """The exercise ids of chapter ``stem``'s checks module, or None if it has none (unconverted)."""
+    if stem is None:
+        return None
+    from .checking import load_checks
+
+    checks = load_checks(stem)
+    return None if checks is None else set(checks)
+
+
+def apply_nbgrader_metadata(nb: nbformat.NotebookNode, stem: str | None = None) -> list[Exercise]:
     """Write nbgrader metadata onto the tagged cells (in place); return the exercises."""
-    exercises = exercise_cells(nb)
+    exercises = exercise_cells(nb, check_ids(stem))
     for ex in exercises:
         nb.cells[ex.answer_index].metadata["nbgrader"] = {
             "grade": False, "grade_id": ex.id, "locked": False,

@@ -1,0 +1,134 @@
+"""Hidden checks of chapter 6 (Peeky and Reverse).
+
+The NumPy reference (``solutions.numpy_seq2seq``) and PyTorch's autograd compute the
+expected values here, in the grader; the student's kernel only builds the chapter's
+``PeekyLayers`` from weights we send and returns what their functions compute.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from autograder.checking import Checks, expect
+from solutions import numpy_seq2seq as ns
+
+checks = Checks()
+
+# Float64 everywhere: the reference and the student's NumPy code do the same sums in
+# a possibly different order, so results agree to ~1e-12; 1e-9 leaves room for that
+# and still catches any real mistake (those change values by 1e-3 or more).
+ATOL, RTOL = 1e-9, 1e-7
+SHAPES = [(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (5, 2, 9, 4, 6)]  # (B, T, V, D, H)
+
+# Runs in the kernel: the chapter's PeekyLayers with the given weights.
+LAYERS = (
+    "layers = PeekyLayers(V_, D, H, np.random.default_rng(0))\n"
+    "for _p, _q in zip(layers.params, weights):\n"
+    "    _p[...] = _q\n"
+)
+
+
+@checks.exercise("reverse_questions")
+def _(k):
+    """Contract: x (N, S) int ids -> a new (N, S) integer array, row n = row n of x reversed;
+    x unchanged by the call; the result is not a view of x (writing into it leaves x alone)."""
+    rng = np.random.default_rng(3)
+    for shape in [(5, 7), (1, 29), (4, 1), (2, 7)]:
+        x = rng.integers(0, 13, size=shape)
+        got, after_call, after_write = k.run(
+            "out = reverse_questions(x)\nfirst = np.array(out, copy=True)\nafter = x.copy()\n"
+            "np.asarray(out)[...] = -1\nresult = (first, after, x)", x=x)
+        expect.array(got, f"reversal of a {shape} array", shape=shape, kind="i")
+        expect.equal(got, np.flip(x, axis=1), f"reversal of a {shape} array")
+        expect.equal(after_call, x, f"the {shape} input after the call (unchanged)")
+        expect.equal(after_write, x, f"the {shape} input after writing into the result (return a copy, not a view)")
+
+
+def _reference(rng, B, T, V, D, H):
+    ref = ns.PeekyDecoder(V, D, H, rng)
+    for p in ref.params:
+        p[...] = rng.normal(0, 0.5, size=p.shape)
+    return ref
+
+
+def _torch_scores(weights, xs, h):
+    """Scores and their autograd gradients (w.r.t. h and every weight) for loss = sum(scores * R)."""
+    E, Wx, Wh, b, Wa, ba = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights)
+    ht = torch.tensor(h, dtype=torch.float64, requires_grad=True)
+    B, T = xs.shape
+    H = h.shape[1]
+    hs = ht[:, None, :].expand(B, T, H)
+    u = torch.cat([hs, E[torch.as_tensor(xs)]], dim=2)
+    state, cell, outs = ht, torch.zeros_like(ht), []
+    for t in range(T):
+        A = u[:, t] @ Wx + state @ Wh + b
+        i, f, g, o = torch.sigmoid(A[:, :H]), torch.sigmoid(A[:, H:2 * H]), torch.tanh(A[:, 2 * H:3 * H]), torch.sigmoid(A[:, 3 * H:])
+        cell = f * cell + i * g
+        state = o * torch.tanh(cell)
+        outs.append(state)
+    scores = torch.cat([hs, torch.stack(outs, dim=1)], dim=2) @ Wa + ba  # (B, T, V)
+    return scores, ht, [E, Wx, Wh, b, Wa, ba]
+
+
+@checks.exercise("peeky_forward")
+def _(k):
+    """Contract: peeky_forward(layers, xs (B, T) ints, h (B, H) floats) -> scores (B, T, V) float,
+    equal to the reference Peeky decoder (context first in [h, x_t] and [h, h_t], LSTM started
+    from (h, 0)) and to the same network in PyTorch; h and xs unchanged."""
+    for seed, (B, T, V, D, H) in enumerate(SHAPES):
+        rng = np.random.default_rng(200 + seed)
+        ref = _reference(rng, B, T, V, D, H)
+        weights = [p.copy() for p in ref.params]
+        xs, h = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H))
+        got, h_after, xs_after = k.run(
+            LAYERS + "result = (peeky_forward(layers, xs, h), h, xs)",
+            weights=weights, xs=xs, h=h, V_=V, D=D, H=H)
+        what = f"scores for B, T, V, D, H = {(B, T, V, D, H)}"
+        expect.array(got, what, shape=(B, T, V), kind="f")
+        expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
+        with torch.no_grad():
+            want = _torch_scores(weights, xs, h)[0].numpy()
+        expect.close(got, want, f"{what} against the same network in PyTorch", atol=ATOL, rtol=RTOL)
+        expect.equal(h_after, h, "the context h after the call (unchanged)")
+        expect.equal(xs_after, xs, "xs after the call (unchanged)")
+
+
+# Runs in the kernel: the forward pass written out (the visible test shows it too), so that
+# a wrong peeky_forward costs only its own points; then the student's backward.
+BACKWARD = LAYERS + (
+    "_hs = np.repeat(h[:, None, :], xs.shape[1], axis=1)\n"
+    "layers.lstm.set_state(h)\n"
+    "_out = layers.lstm.forward(np.concatenate([_hs, layers.embed.forward(xs)], axis=2))\n"
+    "layers.affine.forward(np.concatenate([_hs, _out], axis=2))\n"
+    "dh = peeky_backward(layers, dscore)\n"
+    "result = (dh, [np.array(g, copy=True) for g in layers.grads])\n"
+)
+NAMES = ["embedding W", "LSTM Wx", "LSTM Wh", "LSTM b", "affine W", "affine b"]
+
+
+@checks.exercise("peeky_backward")
+def _(k):
+    """Contract: after the Peeky forward pass, peeky_backward(layers, dscore (B, T, V)) -> dh (B, H),
+    the gradient w.r.t. the context (all three uses of h summed), and fills layers.grads with the
+    gradient of every weight; both equal the NumPy reference and PyTorch's autograd."""
+    for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
+        rng = np.random.default_rng(300 + seed)
+        ref = _reference(rng, B, T, V, D, H)
+        weights = [p.copy() for p in ref.params]
+        xs, h, dscore = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H)), rng.normal(size=(B, T, V))
+        got = k.run(BACKWARD, weights=weights, xs=xs, h=h, dscore=dscore, V_=V, D=D, H=H)
+        expect.type(got, tuple, "peeky_backward's result and the layers' gradients")
+        dh, grads = got
+        what = f"B, T, V, D, H = {(B, T, V, D, H)}"
+        expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
+        ref.forward(xs, h)
+        want_dh = ref.backward(dscore)
+        expect.close(dh, want_dh, f"dh for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
+        scores, ht, params = _torch_scores(weights, xs, h)
+        (scores * torch.from_numpy(dscore)).sum().backward()
+        expect.close(dh, ht.grad.numpy(), f"dh for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
+        for name, g, w, p in zip(NAMES, grads, ref.grads, params):
+            expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
+            expect.close(g, w, f"gradient of {name} for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
+            expect.close(g, p.grad.numpy(), f"gradient of {name} for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)

@@ -1,0 +1,207 @@
+"""Grade one submission: build the notebook to run, run it sandboxed, score it from the checks.
+
+The notebook that runs is the *source* chapter (``pipeline.read_chapter``), with
+
+- the student's answer cells, taken from the submission by nbgrader ``grade_id`` (a missing
+  answer is the stub);
+- the test cells always from the source (a deleted or edited test cell changes nothing);
+- the code cells the student added, kept after the cell they follow.
+
+Converted chapters (``autograder/checks/<stem>.py``): after each test cell the exercise's
+hidden check runs in the grader against the kernel; **score = points if the check passed,
+else 0** (visible-cell errors are shown, never decide). Unconverted chapters (legacy, until
+every chapter is converted): the hidden tests are in the test cells and the kernel may import
+``solutions`` (the checkout is mounted read-only); score = points if the test cell did not raise.
+
+A cell that kills the kernel or hits a limit costs the exercise it belongs to (0); the kernel is
+restarted, the earlier cells are replayed (the offending ones skipped) and grading goes on.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import pipeline
+from .checking import load_checks, run_check
+from .grader import KernelLost, SandboxKernel
+from .sandbox import SEQGEN_DIR, KernelProcess, Limits, private_seqgen
+from .tags import exercise_cells
+
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+MAX_RESTARTS = 6
+
+
+@dataclass
+class Cell:
+    kind: str  # setup | answer | test | extra
+    source: str
+    ex_id: str | None = None
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    max: float
+    points: float = 0.0
+    check: str = "not run"  # the check's message, or why it did not run
+    visible: list[str] = field(default_factory=list)  # errors of the answer and visible-test cells
+    output: str = ""
+
+
+def notebook_cells(stem: str, submission: nbformat.NotebookNode) -> tuple[list[Cell], list]:
+    """The cells to run, in order, and the chapter's exercises."""
+    source = pipeline.read_chapter(pipeline.chapter_path(stem))
+    exercises = exercise_cells(source)
+    answer_at = {ex.answer_index: ex for ex in exercises}
+    test_at = {ex.tests_index: ex for ex in exercises}
+    answers: dict[str, str] = {}
+    known = {c.source.strip() for c in source.cells if c.cell_type == "code"}
+    extras: dict[int, list[str]] = {}
+    anchor = -1
+    index_of = {c.source.strip(): i for i, c in enumerate(source.cells) if c.cell_type == "code"}
+    by_id = {ex.id: ex for ex in exercises}
+    for cell in submission.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id, text = meta.get("grade_id"), str(cell.get("source", ""))
+        if grade_id in by_id and meta.get("solution"):
+            answers.setdefault(grade_id, text)
+            anchor = by_id[grade_id].answer_index
+        elif grade_id and grade_id.removesuffix("_tests") in by_id:
+            anchor = by_id[grade_id.removesuffix("_tests")].tests_index
+        elif text.strip() in known:
+            anchor = index_of[text.strip()]
+        elif text.strip():
+            extras.setdefault(anchor, []).append(text)
+    cells = [Cell("extra", t) for t in extras.get(-1, [])]
+    for i, c in enumerate(source.cells):
+        if c.cell_type == "code":
+            if i in answer_at:
+                ex = answer_at[i]
+                cells.append(Cell("answer", answers.get(ex.id, STUB), ex.id))
+            elif i in test_at:
+                cells.append(Cell("test", c.source, test_at[i].id))
+            else:
+                cells.append(Cell("setup", c.source))
+        cells += [Cell("extra", t, None) for t in extras.get(i, [])]
+    return cells, exercises
+
+
+@dataclass
+class Timing:
+    kernel_start: float = 0.0
+    cells: float = 0.0  # the chapter's cells (imports and setup, mostly)
+    checks: float = 0.0
+    restarts: int = 0
+
+
+def grade_notebook(path: Path, stem: str, workdir: Path, limits: Limits) -> dict:
+    """Grade the notebook at ``path`` (chapter ``stem``) with ``workdir`` as the student's folder."""
+    submission = nbformat.read(path, as_version=4) if _readable(path) else nbformat.v4.new_notebook()
+    cells, exercises = notebook_cells(stem, submission)
+    checks = load_checks(stem)
+    results = {ex.id: ExerciseResult(ex.id, ex.points) for ex in exercises}
+    timing = Timing()
+    with tempfile.TemporaryDirectory(prefix="seqgen-grade-") as scratch:
+        scratch = Path(scratch)
+        course = scratch / "course"
+        if checks is None:  # legacy: hidden tests import solutions from the checkout
+            course = pipeline.ROOT
+        else:
+            course.mkdir()
+            private_seqgen(stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
+        deadline = time.monotonic() + limits.notebook_timeout
+        kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "conn", limits), limits, deadline)
+        try:
+            _run_all(kernel, cells, checks, results, timing)
+        finally:
+            kernel.stop()
+            timing.kernel_start = sum(kernel.start_seconds)
+    score = sum(r.points for r in results.values())
+    return {"stem": stem, "score": score, "max_score": sum(r.max for r in results.values()),
+            "exercises": [asdict(r) for r in results.values()], "timing": asdict(timing), "legacy": checks is None}
+
+
+def _readable(path: Path) -> bool:
+    try:
+        nbformat.read(path, as_version=4)
+        return True
+    except Exception:  # noqa: BLE001 - an unreadable notebook is graded as all stubs
+        return False
+
+
+def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, timing: Timing) -> None:
+    done: list[int] = []  # cells run so far that the kernel survived (replayed after a restart)
+    lost: set[str] = set()  # exercises a limit or a dead kernel cost
+    kernel.start()
+    for i, cell in enumerate(cells):
+        if time.monotonic() > kernel.deadline:
+            _fail_rest(results, f"not run: the notebook ran past its time limit ({kernel.limits.notebook_timeout:g} s)")
+            return
+        try:
+            if kernel.process is None:
+                if timing.restarts >= MAX_RESTARTS:
+                    _fail_rest(results, "not run: too many kernel restarts")
+                    return
+                timing.restarts += 1
+                kernel.start()
+                for j in done:
+                    kernel.execute(cells[j].source, store_output=False)
+            start = time.perf_counter()
+            run = kernel.execute(cell.source)
+            timing.cells += time.perf_counter() - start
+            done.append(i)
+            _record_cell(cell, run, results, checks)
+            if cell.kind == "test" and checks is not None and cell.ex_id not in lost:
+                start = time.perf_counter()
+                passed, message = run_check(checks[cell.ex_id], kernel)
+                timing.checks += time.perf_counter() - start
+                res = results[cell.ex_id]
+                res.points, res.check = (res.max if passed else 0.0), message
+        except KernelLost as gone:
+            if cell.ex_id is not None:
+                lost.add(cell.ex_id)
+                res = results[cell.ex_id]
+                res.points, res.check = 0.0, f"{cell.kind} cell: {gone.reason}"
+                res.visible.append(f"{cell.kind} cell stopped: {gone.reason}")
+            else:
+                for res in results.values():
+                    if res.check == "not run":
+                        res.visible.append(f"an earlier cell was stopped ({gone.reason}) and skipped")
+                        break
+
+
+def _record_cell(cell: Cell, run, results: dict, checks) -> None:
+    if cell.ex_id is None:
+        return
+    res = results[cell.ex_id]
+    if run.status == "error":
+        res.visible.append(f"{cell.kind} cell raised {run.ename}: {run.evalue}")
+    if run.text or run.dropped:
+        res.output += run.text + (f"\n[... {run.dropped} characters of output dropped]" if run.dropped else "")
+    if cell.kind == "test" and checks is None:  # legacy: the test cell's hidden tests decide
+        passed = run.status == "ok" and res.check == "not run"
+        res.points = res.max if passed else 0.0
+        res.check = "passed" if passed else (res.check if res.check != "not run" else f"{run.ename}: {run.evalue}")
+
+
+def _fail_rest(results: dict, message: str) -> None:
+    for res in results.values():
+        if res.check == "not run":
+            res.points, res.check = 0.0, message
+
+
+def prepare_workdir(submission_dir: Path, workdir: Path) -> None:
+    """A fresh copy of the student's folder: the only place the kernel may write."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    for item in submission_dir.iterdir():
+        if item.is_file() and not item.is_symlink() and item.suffix != ".ipynb":
+            shutil.copy(item, workdir / item.name)
