@@ -402,10 +402,20 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
     test_ids = {ex.tests_index: ex.id for ex in exercises}
     if autograding:
         os.environ["NBGRADER_EXECUTION"] = "autograde"
+    import sys
+
     from IPython.core.interactiveshell import InteractiveShell
 
-    shell = InteractiveShell.instance()
-    shell.reset(new_session=False)
+    # IPython installs its user module as sys.modules["__main__"] and reset() empties it
+    # (``__spec__`` included), after which multiprocessing's spawn fails in this process
+    # (a later batch.grade in the same pytest worker did). Put the real __main__ back.
+    main = sys.modules.get("__main__")
+    try:
+        shell = InteractiveShell.instance()
+        shell.reset(new_session=False)
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
     kernel = LocalKernel(shell.user_ns)
     kernel.visible_errors = {}
     for index, cell in enumerate(nb.cells):
