@@ -1,0 +1,122 @@
+"""The exhaustive proofs of every chapter's hidden checks, in process (fast path).
+
+Per converted chapter the chapter runs ONCE in a :class:`LocalKernel` with the reference
+answers; then each kept wrong answer, and each kept alternative, is defined in that
+kernel in place of the reference answer, EVERY check of the chapter runs, and the
+reference answer is put back. Because checks use only the names the exercises define
+(and swap in the reference where a later exercise calls an earlier one), this is what
+the grader sees for a submission that is right everywhere but there; the sandboxed
+grading tests (test_grading.py) confirm it for one wrong answer per chapter.
+
+What is proven, for every chapter:
+- the reference passes every check;
+- each wrong answer of exercise j fails j's check and ONLY j's (no collateral loss:
+  every pair j < k where k calls j is covered, since all checks run each time);
+- each correct alternative passes every check.
+
+The mutants files (tests/autograder/mutants/NN_name.py) label each wrong answer with its
+class: ``"contract: ..."`` (a clause of the docstring broken: dtype, shape, mutated input,
+an ignored argument), ``"logic: ..."`` (off by one, wrong axis or order) or
+``"numeric: ..."`` (a subtly wrong formula or constant). Each exercise keeps at least
+three wrong answers from at least two classes and at least two alternatives.
+"""
+
+from __future__ import annotations
+
+import runpy
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from autograder import pipeline
+from autograder.checking import load_checks, local_kernel_for, run_check
+from autograder.tags import exercise_cells
+
+MUTANT_DIR = Path(__file__).parent / "mutants"
+CLASSES = {"contract", "logic", "numeric"}
+CONVERTED = [p.stem for p in pipeline.chapter_paths() if load_checks(p.stem) is not None]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("checks")]
+
+
+def answers_file(stem: str) -> dict:
+    return runpy.run_path(str(MUTANT_DIR / f"{stem}.py"))
+
+
+def alternatives_of(stem: str) -> dict[str, list[str]]:
+    alts = answers_file(stem).get("ALTERNATIVES", {})
+    return {k: (v if isinstance(v, list) else [v]) for k, v in alts.items()}
+
+
+def reference_answers(stem: str) -> dict[str, str]:
+    nb = pipeline.read_chapter(pipeline.chapter_path(stem))
+    return {ex.id: pipeline.solution_source(nb.cells[ex.answer_index].source) for ex in exercise_cells(nb)}
+
+
+@lru_cache(maxsize=None)
+def chapter_kernel(stem: str):
+    """The chapter run once, in process, with the reference answers (training skipped)."""
+    return local_kernel_for(stem)
+
+
+def verdicts(stem: str, ex_id: str | None = None, code: str | None = None) -> dict[str, tuple[bool, str]]:
+    """Every check's (passed, message) with exercise ``ex_id`` answered by ``code``, the rest by the reference."""
+    kernel = chapter_kernel(stem)
+    checks = load_checks(stem)
+    if ex_id is None:
+        return {i: run_check(c, kernel) for i, c in checks.items()}
+    exec(compile(code, f"<answer {ex_id}>", "exec"), kernel.ns)  # noqa: S102 - our kept answers
+    try:
+        return {i: run_check(c, kernel) for i, c in checks.items()}
+    finally:
+        exec(compile(reference_answers(stem)[ex_id], f"<reference {ex_id}>", "exec"), kernel.ns)  # noqa: S102
+
+
+def cases(kind: str) -> list:
+    out = []
+    for stem in CONVERTED:
+        data = answers_file(stem)
+        if kind == "mutants":
+            for ex_id, variants in data.get("MUTANTS", {}).items():
+                out += [pytest.param(stem, ex_id, label, code, id=f"{stem}-{ex_id}-{label}") for label, code in variants.items()]
+        else:
+            for ex_id, codes in alternatives_of(stem).items():
+                out += [pytest.param(stem, ex_id, i, code, id=f"{stem}-{ex_id}-alt{i}") for i, code in enumerate(codes)]
+    return out
+
+
+@pytest.mark.parametrize("stem", CONVERTED)
+def test_reference_passes_every_check(stem):
+    """Does the chapter's own solution pass every hidden check in process?"""
+    failed = {i: msg for i, (ok, msg) in verdicts(stem).items() if not ok}
+    assert not failed, failed
+
+
+@pytest.mark.parametrize("stem, ex_id, label, code", cases("mutants"))
+def test_wrong_answer_loses_its_points_only(stem, ex_id, label, code):
+    """Does a wrong answer fail its own exercise's check, and no other (no collateral loss)?"""
+    got = verdicts(stem, ex_id, code)
+    assert not got[ex_id][0], f"{stem}: wrong answer {label!r} for {ex_id} passed its check"
+    collateral = {i: msg for i, (ok, msg) in got.items() if i != ex_id and not ok}
+    assert not collateral, f"{stem}: wrong answer {label!r} for {ex_id} also cost {collateral}"
+
+
+@pytest.mark.parametrize("stem, ex_id, index, code", cases("alternatives"))
+def test_correct_alternative_passes_every_check(stem, ex_id, index, code):
+    """Does a correct answer written differently earn its exercise's points (and cost nothing else)?"""
+    failed = {i: msg for i, (ok, msg) in verdicts(stem, ex_id, code).items() if not ok}
+    assert not failed, f"{stem}: alternative {index} for {ex_id} rejected: {failed}"
+
+
+@pytest.mark.parametrize("stem", CONVERTED)
+def test_every_exercise_keeps_enough_wrong_answers_and_alternatives(stem):
+    """Has each exercise three labelled wrong answers from two classes or more, and two alternatives?"""
+    ids = set(reference_answers(stem))
+    mutants, alts = answers_file(stem).get("MUTANTS", {}), alternatives_of(stem)
+    assert set(mutants) <= ids and set(alts) <= ids, "mutants or alternatives for an exercise the chapter lacks"
+    for ex_id in sorted(ids):
+        labels = list(mutants.get(ex_id, {}))
+        classes = {label.split(":", 1)[0] for label in labels}
+        assert classes <= CLASSES, f"{ex_id}: labels must start with one of {sorted(CLASSES)}: {labels}"
+        assert len(labels) >= 3 and len(classes) >= 2, f"{ex_id}: {len(labels)} wrong answers from {sorted(classes)}"
+        assert len(alts.get(ex_id, [])) >= 2, f"{ex_id}: {len(alts.get(ex_id, []))} alternatives"
