@@ -2,7 +2,8 @@
 
 Students may import everything here: dataset loading (:mod:`seqgen.data`,
 :mod:`seqgen.corpora`), visible checks (:mod:`seqgen.checks`), plots
-(:mod:`seqgen.plot`) and device/seed helpers (:mod:`seqgen.device`).
+(:mod:`seqgen.plot`), device/seed helpers (:mod:`seqgen.device`) and the NumPy time
+layers chapter 5 teaches and later chapters reuse (:mod:`seqgen.layers`).
 """
 
 from .checks import check_close, check_dtype, check_equal, check_probabilities, check_shape, passed
