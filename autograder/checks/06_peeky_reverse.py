@@ -94,7 +94,7 @@ def _(k):
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
 
 
-# Runs in the kernel: the forward pass written out (the visible test shows it too), so that
+# Runs in the kernel: the forward pass written out (checker side only: no page shows it), so that
 # a wrong peeky_forward costs only its own points; then the student's backward.
 BACKWARD = LAYERS + (
     "_hs = np.repeat(h[:, None, :], xs.shape[1], axis=1)\n"
