@@ -137,3 +137,9 @@ def test_no_student_notebook_shows_an_answer(stem, name):
         pytest.skip(f"{name} is not in the released {stem} (released before the chapter changed)")
     shown = shown_answers(found[name])
     assert not shown, f"the released {stem} notebook's {name} shows the answer of {', '.join(shown)}"
+
+
+@pytest.mark.parametrize("stem, name", sorted(KNOWN), ids=lambda v: str(v))
+def test_known_violations_are_still_there(stem, name):
+    """Does each definition marked as a known violation still exist (else its mark is stale: drop it from KNOWN)?"""
+    assert stem in PAGES and name in PAGES[stem], f"{stem}'s {name} is gone: drop ({stem!r}, {name!r}) from KNOWN"
