@@ -60,6 +60,7 @@ class Dataset:
     license: str
     member: str | None = None
     homepage: str | None = None
+    optional: bool = False  # the course has a fallback (Fashion-MNIST -> scikit-learn's digits)
 
 
 _GH = "https://raw.githubusercontent.com"
@@ -159,6 +160,7 @@ REGISTRY: dict[str, Dataset] = {
             description="Fashion-MNIST training images: 60,000 28x28 grey images (IDX, gzip).",
             license="MIT (c) 2017 Zalando SE",
             homepage="https://github.com/zalandoresearch/fashion-mnist",
+            optional=True,
         ),
         Dataset(
             name="fashion_mnist_test_images",
@@ -170,6 +172,7 @@ REGISTRY: dict[str, Dataset] = {
             description="Fashion-MNIST test images: 10,000 28x28 grey images (IDX, gzip).",
             license="MIT (c) 2017 Zalando SE",
             homepage="https://github.com/zalandoresearch/fashion-mnist",
+            optional=True,
         ),
         Dataset(
             name="epirecipes",
