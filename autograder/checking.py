@@ -104,7 +104,7 @@ def _seqgen_wire():
             return {"__float__": repr(v)}
         if isinstance(v, np.ndarray) and v.dtype != object:
             buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(v), allow_pickle=False)
+            np.save(buf, np.ascontiguousarray(v).reshape(v.shape), allow_pickle=False)  # 0-d stays 0-d
             return {"__nd__": base64.b64encode(buf.getvalue()).decode()}
         if isinstance(v, np.generic) and not isinstance(v, np.object_):
             return {"__np__": enc(np.asarray(v), depth + 1)}
