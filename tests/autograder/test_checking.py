@@ -6,9 +6,10 @@ import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pytest
 
-from autograder.checking import local_kernel_for
+from autograder.checking import LocalKernel, decode, encode, local_kernel_for
 
 
 def _square(x: int) -> int:
@@ -26,13 +27,29 @@ def test_running_a_chapter_in_process_leaves_main_alone_and_spawn_working():
         assert pool.submit(_square, 7).result(timeout=120) == 49
 
 
-def test_the_wire_keeps_numpy_scalars_and_zero_d_arrays_as_they_are():
-    """Does a NumPy scalar cross the wire as a scalar of its dtype, and a 0-d array as a 0-d array (not shape (1,))?"""
-    import numpy as np
+def test_numpy_scalars_and_zero_d_arrays_keep_their_shape_on_the_wire():
+    """Does a NumPy scalar come back as a scalar of its type, and a 0-d array as 0-d (not as shape (1,))?"""
+    back = decode(encode([np.int64(3), np.float32(0.5), np.array(2.5), np.arange(6).reshape(2, 3)[:, ::2]]))
+    assert type(back[0]) is np.int64 and back[0] == 3
+    assert type(back[1]) is np.float32 and back[1] == 0.5
+    assert back[2].shape == () and back[2] == 2.5
+    assert back[3].tolist() == [[0, 2], [3, 5]]
 
-    from autograder.checking import decode, encode
 
-    scalar, zero_d, fortran = decode(encode([np.int64(8), np.array(2.5), np.asfortranarray(np.arange(6).reshape(2, 3))]))
-    assert isinstance(scalar, np.int64) and scalar == 8
-    assert isinstance(zero_d, np.ndarray) and zero_d.shape == () and zero_d == 2.5
-    assert fortran.shape == (2, 3) and fortran.tolist() == [[0, 1, 2], [3, 4, 5]]
+def test_a_cached_swap_asks_the_checker_once_per_distinct_call():
+    """With cache=True, is the reference run once per distinct arguments, each caller getting its own copy?"""
+    kernel = LocalKernel({"np": np})
+    calls = []
+
+    def reference(p, t):
+        calls.append(t)
+        return np.asarray(p) * t
+
+    code = "a = f(np.ones(2), 2.0)\na[0] = 99\nresult = [f(np.ones(2), 2.0), f(np.ones(2), 3.0), f(np.ones(2), 2.0)]"
+    with kernel.swap("f", reference, cache=True):
+        got = kernel.run(code)
+    assert calls == [2.0, 3.0] and [g.tolist() for g in got] == [[2.0, 2.0], [3.0, 3.0], [2.0, 2.0]]
+    with kernel.swap("f", reference):
+        kernel.run(code)
+    assert calls == [2.0, 3.0] + [2.0, 2.0, 3.0, 2.0]
+    assert "f" not in kernel.ns
