@@ -416,13 +416,16 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
 
     from IPython.core.interactiveshell import InteractiveShell
 
-    # IPython installs its user module as sys.modules["__main__"] and reset() empties it
-    # (``__spec__`` included), after which multiprocessing's spawn fails in this process
-    # (a later batch.grade in the same pytest worker did). Put the real __main__ back.
+    # IPython installs its user module as sys.modules["__main__"] (one without ``__spec__``
+    # once emptied), after which multiprocessing's spawn fails in this process (a later
+    # batch.grade in the same pytest worker did). Put the real __main__ back.
     main = sys.modules.get("__main__")
     try:
         shell = InteractiveShell.instance()
-        shell.reset(new_session=False)
+        # A fresh namespace for this chapter (not reset(), which empties the one that kernels
+        # returned earlier still run in): a kernel stays usable after another chapter ran.
+        shell.init_create_namespaces()
+        shell.init_user_ns()
     finally:
         if main is not None:
             sys.modules["__main__"] = main

@@ -18,10 +18,13 @@ def _square(x: int) -> int:
 
 @pytest.mark.slow
 def test_running_a_chapter_in_process_leaves_main_alone_and_spawn_working():
-    """After a chapter ran in this process, is __main__ still ours, so that a spawn pool (batch.grade) starts?"""
+    """After chapters ran in this process, is __main__ still ours (a spawn pool starts) and each kernel still whole?"""
     main = sys.modules["__main__"]
     kernel = local_kernel_for("06_peeky_reverse")
     assert kernel.defines("reverse_questions")
+    other = local_kernel_for("02_tokenization")  # another chapter after it: the first kernel keeps its names
+    assert other.defines("pad_punctuation") and not other.defines("reverse_questions")
+    assert kernel.call("reverse_questions", np.arange(6).reshape(2, 3)).tolist() == [[2, 1, 0], [5, 4, 3]]
     assert sys.modules["__main__"] is main
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
         assert pool.submit(_square, 7).result(timeout=120) == 49
