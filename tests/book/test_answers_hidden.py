@@ -26,8 +26,6 @@ RUN_NODES = 150  # a run of identical statements this big is a pasted block (set
 # unexpected pass fails, so a stale mark cannot hide).
 KNOWN = {
     ("01_lstm_intro", "pad_punctuation"): "chapter 2's pad_punctuation answer in chapter 1's helper cell (branch judge-ch12)",
-    ("04_stateful_rnn", "stateless_char_gru"): "chapter 3's build_char_gru answer (branch judge-ch34)",
-    ("04_stateful_rnn", "flat"): "chapter 2's shift_inputs_targets answer (branch judge-ch34)",
     ("05_seq2seq", "forward"): "decoder_forward's answer written out in decoder_backward's visible test (chapter 5's test cells)",
 }
 
