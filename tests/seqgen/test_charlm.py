@@ -40,7 +40,7 @@ def test_sample_rows_is_greedy_at_zero_and_follows_the_reweighted_distribution()
     probs = np.array([[0.1, 0.6, 0.3, 0.0], [0.5, 0.0, 0.2, 0.3]])
     np.testing.assert_array_equal(charlm.sample_rows(probs, 0, np.random.default_rng(0)), [1, 0])
     n, temperature = 20_000, 0.5
-    rows = np.repeat(probs, n // 2, axis=0)
+    rows = np.tile(probs, (n // 2, 1))  # (n, 4): the two rows alternate
     draws = charlm.sample_rows(rows, temperature, np.random.default_rng(1)).reshape(n // 2, 2)
     assert draws.dtype == np.int64
     for r in range(2):
