@@ -24,7 +24,6 @@ three wrong answers from at least two classes and at least two alternatives.
 from __future__ import annotations
 
 import runpy
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -53,10 +52,23 @@ def reference_answers(stem: str) -> dict[str, str]:
     return {ex.id: pipeline.solution_source(nb.cells[ex.answer_index].source) for ex in exercise_cells(nb)}
 
 
-@lru_cache(maxsize=None)
+_KERNELS: dict = {}
+MARK = "__seqgen_chapter__"
+
+
 def chapter_kernel(stem: str):
-    """The chapter run once, in process, with the reference answers (training skipped)."""
-    return local_kernel_for(stem)
+    """The chapter run in process with the reference answers (training skipped), once while it lasts.
+
+    IPython's shell is one per process and ``local_kernel_for`` resets its namespace in place, so a
+    kernel kept for one chapter is emptied when another chapter (or the grading test) runs: the mark
+    it carries is gone then, and the chapter is run again.
+    """
+    kernel = _KERNELS.get(stem)
+    if kernel is None or kernel.ns.get(MARK) != stem:
+        kernel = local_kernel_for(stem)
+        kernel.ns[MARK] = stem
+        _KERNELS[stem] = kernel
+    return kernel
 
 
 def verdicts(stem: str, ex_id: str | None = None, code: str | None = None) -> dict[str, tuple[bool, str]]:
