@@ -161,6 +161,8 @@ def normalise(layers: list[dict]) -> list[dict]:
                 continue
         if prev is not None:
             _check_chain(layer, prev, alias)
+        # Inbound names through the aliases, so that normalising the result again changes nothing.
+        layer["inbound"] = [alias.get(n, n) for n in layer["inbound"]]
         out.append(layer)
     return out
 

@@ -24,7 +24,6 @@ three wrong answers from at least two classes and at least two alternatives.
 from __future__ import annotations
 
 import runpy
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -53,13 +52,12 @@ def reference_answers(stem: str) -> dict[str, str]:
     return {ex.id: pipeline.solution_source(nb.cells[ex.answer_index].source) for ex in exercise_cells(nb)}
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def chapter_kernel(stem: str):
-    """The chapter run in process with the reference answers (training skipped).
+    """The chapter run once in process with the reference answers (training skipped).
 
-    One at a time: every LocalKernel is IPython's one shell, and running a chapter clears
-    its namespace, so the previous chapter's kernel is gone (conftest.py groups the tests by
-    chapter, so that each chapter runs once).
+    Each LocalKernel has its own namespace (``local_kernel_for`` gives every chapter a fresh
+    one), so the kernels of several chapters live side by side in one process.
     """
     return local_kernel_for(stem)
 

@@ -114,6 +114,8 @@ def test_description_is_plain_data_and_does_not_change_the_input():
 CHAR_SPELLINGS = {
     "functional": lambda n: functional(keras.Sequential([L.GRU(H, return_sequences=True) for _ in range(n)]), [L.Dense(V, activation="softmax")]),
     "Sequential, Softmax layer": lambda n: keras.Sequential([L.Embedding(V, E)] + [L.GRU(H, return_sequences=True) for _ in range(n)] + [L.Dense(V), L.Softmax()]),
+    "functional, Dropout after each GRU": lambda n: functional(keras.Sequential([layer for _ in range(n) for layer in (L.GRU(H, return_sequences=True), L.Dropout(0.2))]),
+                                                               [L.Dense(V, activation="softmax")]),
 }
 
 

@@ -23,13 +23,9 @@ SEQGEN = sorted((pipeline.ROOT / "seqgen").rglob("*.py"))
 RUN_NODES = 150  # a run of identical statements this big is a pasted block (setup cells share ~20)
 DEFINITION_NODES = 40  # a definition this big, identical in two chapters, is taught code (a one-line loss is not)
 
-# Known on main, being fixed on other branches; drop a mark once its fix is merged (strict: an
-# unexpected pass fails, so a stale mark cannot hide).
-KNOWN = {
-    ("01_lstm_intro", "pad_punctuation"): "chapter 2's pad_punctuation answer in chapter 1's helper cell (branch judge-ch12)",
-    ("04_stateful_rnn", "stateless_char_gru"): "chapter 3's build_char_gru answer (branch judge-ch34)",
-    ("04_stateful_rnn", "flat"): "chapter 2's shift_inputs_targets answer (branch judge-ch34)",
-}
+# Known violations being fixed, as (chapter, definition): reason; each is a strict xfail (an
+# unexpected pass fails, so a stale mark cannot hide). None today.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def units(cells: list[tuple[list[str], str]], with_answer_cells: bool = True) -> dict[str, ast.AST]:
@@ -120,7 +116,7 @@ def test_seqgen_answers_name_real_definitions_and_chapters(path):
         assert set(stems) <= {p.stem for p in CHAPTERS}, f"{path.name}: ANSWERS[{name!r}] names unknown chapters {stems}"
 
 
-@pytest.mark.parametrize("stem, name", sorted(KNOWN), ids=lambda v: str(v))
-def test_known_violations_are_still_there(stem, name):
+def test_known_violations_are_still_there():
     """Does each definition marked as a known violation still exist (else its mark is stale: drop it from KNOWN)?"""
-    assert stem in PAGES and name in PAGES[stem], f"{stem}'s {name} is gone: drop ({stem!r}, {name!r}) from KNOWN"
+    for stem, name in KNOWN:
+        assert stem in PAGES and name in PAGES[stem], f"{stem}'s {name} is gone: drop ({stem!r}, {name!r}) from KNOWN"
