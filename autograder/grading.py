@@ -7,11 +7,9 @@ The notebook that runs is the *source* chapter (``pipeline.read_chapter``), with
 - the test cells always from the source (a deleted or edited test cell changes nothing);
 - the code cells the student added, kept after the cell they follow.
 
-Converted chapters (``autograder/checks/<stem>.py``): after each test cell the exercise's
-hidden check runs in the grader against the kernel; **score = points if the check passed,
-else 0** (visible-cell errors are shown, never decide). Unconverted chapters (legacy, until
-every chapter is converted): the hidden tests are in the test cells and the kernel may import
-``solutions`` (the checkout is mounted read-only); score = points if the test cell did not raise.
+After each test cell the exercise's hidden check (``autograder/checks/<stem>.py``) runs in
+the grader against the kernel; **score = points if the check passed, else 0** (visible-cell
+errors are shown, never decide). The kernel never sees ``solutions`` nor the course source.
 
 A cell that kills the kernel or hits a limit costs the exercise it belongs to (0); the kernel is
 restarted, the earlier cells are replayed (the offending ones skipped) and grading goes on.
@@ -107,16 +105,15 @@ def grade_notebook(path: Path, stem: str, workdir: Path, limits: Limits) -> dict
     submission = nbformat.read(path, as_version=4) if _readable(path) else nbformat.v4.new_notebook()
     cells, exercises = notebook_cells(stem, submission)
     checks = load_checks(stem)
+    if checks is None:
+        raise FileNotFoundError(f"chapter {stem} has no hidden checks (autograder/checks/{stem}.py): it cannot be graded")
     results = {ex.id: ExerciseResult(ex.id, ex.points) for ex in exercises}
     timing = Timing()
     with tempfile.TemporaryDirectory(prefix="seqgen-grade-") as scratch:
         scratch = Path(scratch)
         course = scratch / "course"
-        if checks is None:  # legacy: hidden tests import solutions from the checkout
-            course = pipeline.ROOT
-        else:
-            course.mkdir()
-            private_seqgen(stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
+        course.mkdir()
+        private_seqgen(stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
         deadline = time.monotonic() + limits.notebook_timeout
         kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "conn", limits), limits, deadline)
         try:
@@ -126,7 +123,7 @@ def grade_notebook(path: Path, stem: str, workdir: Path, limits: Limits) -> dict
             timing.kernel_start = sum(kernel.start_seconds)
     score = sum(r.points for r in results.values())
     return {"stem": stem, "score": score, "max_score": sum(r.max for r in results.values()),
-            "exercises": [asdict(r) for r in results.values()], "timing": asdict(timing), "legacy": checks is None}
+            "exercises": [asdict(r) for r in results.values()], "timing": asdict(timing)}
 
 
 def _readable(path: Path) -> bool:
@@ -158,8 +155,8 @@ def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, ti
             run = kernel.execute(cell.source)
             timing.cells += time.perf_counter() - start
             done.append(i)
-            _record_cell(cell, run, results, checks)
-            if cell.kind == "test" and checks is not None and cell.ex_id not in lost:
+            _record_cell(cell, run, results)
+            if cell.kind == "test" and cell.ex_id not in lost:
                 start = time.perf_counter()
                 passed, message = run_check(checks[cell.ex_id], kernel)
                 timing.checks += time.perf_counter() - start
@@ -178,7 +175,7 @@ def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, ti
                         break
 
 
-def _record_cell(cell: Cell, run, results: dict, checks) -> None:
+def _record_cell(cell: Cell, run, results: dict) -> None:
     if cell.ex_id is None:
         return
     res = results[cell.ex_id]
@@ -186,10 +183,6 @@ def _record_cell(cell: Cell, run, results: dict, checks) -> None:
         res.visible.append(f"{cell.kind} cell raised {run.ename}: {run.evalue}")
     if run.text or run.dropped:
         res.output += run.text + (f"\n[... {run.dropped} characters of output dropped]" if run.dropped else "")
-    if cell.kind == "test" and checks is None:  # legacy: the test cell's hidden tests decide
-        passed = run.status == "ok" and res.check == "not run"
-        res.points = res.max if passed else 0.0
-        res.check = "passed" if passed else (res.check if res.check != "not run" else f"{run.ename}: {run.evalue}")
 
 
 def _fail_rest(results: dict, message: str) -> None:

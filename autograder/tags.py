@@ -4,10 +4,9 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
 
 - ``answer:<id>``: the student's answer cell; holds a ``### BEGIN SOLUTION`` /
   ``### END SOLUTION`` region.
-- ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``.
-  In a *converted* chapter (one with ``autograder/checks/<stem>.py``) it holds
-  visible checks only, no hidden region, and every exercise needs a check in that
-  module; in an unconverted chapter it ends with a ``### BEGIN HIDDEN TESTS`` region.
+- ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``. It holds
+  visible checks only, never a ``### BEGIN HIDDEN TESTS`` region: the hidden checks live
+  in ``autograder/checks/<stem>.py``, which every chapter has, with a check per exercise.
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
@@ -41,22 +40,16 @@ def _tag_value(tags: list[str], prefix: str) -> str | None:
     return values[0] if values else None
 
 
-_UNCHECKED = frozenset({"<hidden regions not validated>"})
-
-
-def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = _UNCHECKED) -> list[Exercise]:
+def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = None) -> list[Exercise]:
     """The exercises of a notebook, in order, validated.
 
-    ``checks``: the exercise ids of the chapter's checks module if it has one (converted
-    chapter: no hidden regions, a check per exercise); None for an unconverted chapter.
-    By default hidden regions are not validated (``read_chapter`` validates them, by stem).
+    ``checks``: the exercise ids of the chapter's checks module, to require a check per
+    exercise; None to skip that (a notebook read without its chapter's module).
     """
-    if checks is _UNCHECKED:
-        return _exercise_cells(nb, None, validate_hidden=False)
-    return _exercise_cells(nb, checks, validate_hidden=True)
+    return _exercise_cells(nb, checks)
 
 
-def _exercise_cells(nb, checks, validate_hidden):
+def _exercise_cells(nb, checks):
     answers: dict[str, int] = {}
     tests: dict[str, tuple[int, float]] = {}
     for index, cell in enumerate(nb.cells):
@@ -76,12 +69,9 @@ def _exercise_cells(nb, checks, validate_hidden):
                 raise TagError(f"exercise {test!r} has two test cells")
             if points is None:
                 raise TagError(f"test cell of {test!r} has no points:<n> tag")
-            hidden = "### BEGIN HIDDEN TESTS" in cell.source
-            if validate_hidden and checks is None and not hidden:
-                raise TagError(f"test cell of {test!r} has no ### BEGIN HIDDEN TESTS region")
-            if validate_hidden and checks is not None and hidden:
-                raise TagError(f"test cell of {test!r} has a hidden region, but its chapter has a checks module: "
-                               "hidden checks belong there")
+            if "### BEGIN HIDDEN TESTS" in cell.source:
+                raise TagError(f"test cell of {test!r} has a hidden region: hidden checks belong in the "
+                               "chapter's checks module, autograder/checks/<stem>.py, outside the student's reach")
             tests[test] = (index, float(points))
         elif points is not None:
             raise TagError(f"cell {index} has points:{points} but no tests:<id> tag")
@@ -100,13 +90,15 @@ def _exercise_cells(nb, checks, validate_hidden):
 
 
 def check_ids(stem: str | None) -> set[str] | None:
-    """The exercise ids of chapter ``stem``'s checks module, or None if it has none (unconverted)."""
+    """The exercise ids of chapter ``stem``'s checks module (None for a notebook of no chapter)."""
     if stem is None:
         return None
-    from .checking import load_checks
+    from .checking import checks_path, load_checks
 
     checks = load_checks(stem)
-    return None if checks is None else set(checks)
+    if checks is None:
+        raise TagError(f"chapter {stem} has no checks module {checks_path(stem)}: every chapter needs one")
+    return set(checks)
 
 
 def apply_nbgrader_metadata(nb: nbformat.NotebookNode, stem: str | None = None) -> list[Exercise]:

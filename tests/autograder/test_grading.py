@@ -5,7 +5,6 @@ the released stub (zero, and the notebook runs to the end), the kept alternative
 and ONE kept wrong answer, whose per-exercise result must equal what the in-process check
 (``LocalKernel``) gives: proof that the fast path and the grader agree. The exhaustive mutant
 proofs (each wrong answer loses exactly its points) run in process (tests/autograder/test_checks.py).
-Chapters not yet converted to checks modules are graded the legacy way (README).
 """
 
 from __future__ import annotations

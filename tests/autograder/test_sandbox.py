@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from autograder.sandbox import masked_source, private_seqgen
-from autograder.tags import TagError, exercise_cells
+from autograder.tags import TagError, check_ids, exercise_cells
 
 MODULE = '''"""A seqgen module."""
 ANSWERS = {"flip_rows": ["06_peeky_reverse"], "later": ["09_other"]}
@@ -48,15 +48,15 @@ def chapter(test_source: str) -> nbformat.NotebookNode:
     return nb
 
 
-def test_converted_chapter_rejects_hidden_regions_and_missing_checks():
-    """Does a converted chapter refuse a hidden region and an exercise without a check, and an unconverted one require the region?"""
+def test_chapters_refuse_hidden_regions_and_exercises_without_a_check():
+    """Does a chapter refuse a hidden region in a test cell, an exercise without a check, and a missing checks module?"""
     assert [e.id for e in exercise_cells(chapter("assert f() == 1"), {"f"})] == ["f"]
-    with pytest.raises(TagError, match="checks module"):
+    with pytest.raises(TagError, match="hidden region"):
         exercise_cells(chapter("assert f() == 1\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS"), {"f"})
     with pytest.raises(TagError, match="without a check"):
         exercise_cells(chapter("assert f() == 1"), set())
-    with pytest.raises(TagError, match="no ### BEGIN HIDDEN TESTS"):
-        exercise_cells(chapter("assert f() == 1"), None)
+    with pytest.raises(TagError, match="no checks module"):
+        check_ids("99_no_such_chapter")
 
 
 def test_sandbox_sees_only_its_world(tmp_path):

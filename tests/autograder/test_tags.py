@@ -6,7 +6,8 @@ import pytest
 from autograder.tags import TagError, apply_nbgrader_metadata
 
 ANSWER = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
-TESTS = "assert f() == 1\n### BEGIN HIDDEN TESTS\nassert f() == 1\n### END HIDDEN TESTS"
+TESTS = "assert f() == 1"
+HIDDEN = "assert f() == 1\n### BEGIN HIDDEN TESTS\nassert f() == 1\n### END HIDDEN TESTS"
 
 
 def notebook(*cells):
@@ -35,7 +36,7 @@ def test_answer_and_tests_get_nbgrader_metadata():
         ([(TESTS, ["tests:f", "points:1"])], "tests without an answer: \\['f'\\]"),
         ([(ANSWER, ["answer:f"]), (TESTS, ["tests:f"])], "no points"),
         ([("def f(): pass", ["answer:f"]), (TESTS, ["tests:f", "points:1"])], "no ### BEGIN SOLUTION"),
-        ([(ANSWER, ["answer:f"]), ("assert True", ["tests:f", "points:1"])], "no ### BEGIN HIDDEN TESTS"),
+        ([(ANSWER, ["answer:f"]), (HIDDEN, ["tests:f", "points:1"])], "has a hidden region"),
         ([(TESTS, ["tests:f", "points:1"]), (ANSWER, ["answer:f"])], "come before its answer"),
         ([(ANSWER, ["answer:f"]), (ANSWER, ["answer:f"]), (TESTS, ["tests:f", "points:1"])], "two answer cells"),
     ],
