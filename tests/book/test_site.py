@@ -16,17 +16,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 LEAK = re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS|(from|import) solutions")
 
 
-@pytest.fixture(scope="module")
-def site():
-    """Build the book as `make book` does (executions are cached by content).
-
-    The checkout's lock stays held while these tests read the site, so a
-    `make book` started beside them waits instead of rewriting what they read.
-    """
-    with pipeline.checkout_lock():
-        yield pipeline.build_book()
-
-
 def text_files(folder):
     return [f for f in folder.rglob("*") if f.is_file() and f.suffix in {".html", ".ipynb", ".txt", ".js", ".json"}]
 
