@@ -7,6 +7,7 @@ every chapter, new ones included, gets the fixes without touching its source:
   from the ``sphinx-mathjax-offline`` wheel), never from a CDN;
 - Thebe's scripts are dropped (the book has no live kernels): they declared
   ``THEBE_JS_URL`` twice on every page and pointed at a CDN;
+- the landing page's tab title is the course's name once, not twice;
 - output images get alt text from their figure caption where a cell gave none;
 - search excerpts are taken from the article only (not the menus), see
   ``_static/course.js``.
@@ -62,6 +63,12 @@ def drop_thebe_and_duplicates(app, pagename, templatename, context, doctree) -> 
     context["script_files"] = scripts
 
 
+def single_landing_title(app, pagename, templatename, context, doctree) -> None:
+    """The landing page's tab title once ("Sequence Models and Generation"), not twice with the site title."""
+    if pagename == app.config.root_doc and context.get("title") == context.get("docstitle"):
+        context["docstitle"] = ""  # the brand shows html_theme_options.logo.text instead
+
+
 def alt_from_caption(app, doctree, docname) -> None:
     """Give each figure's images the caption's text as alt text where the cell set none (or a file name)."""
     for figure in doctree.findall(nodes.figure):
@@ -79,5 +86,6 @@ def setup(app):
     app.config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_thebe_and_duplicates)
+    app.connect("html-page-context", single_landing_title)
     app.connect("doctree-resolved", alt_from_caption)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -307,6 +307,7 @@ def build_book(force: bool = False, html: bool = True) -> Path:
     if not html:
         return RENDERED_DIR
     log("jupyter-book build ...")
+    shutil.rmtree(HTML_DIR, ignore_errors=True)  # no pages left over from an earlier layout
     # The source folder is rendered/ (chapters at its root: no build folder in URLs); output in _build/html.
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(RENDERED_DIR), "--path-output", str(ROOT),

@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,6 +63,8 @@ PAGE_PROBE = r"""(() => {
     favicon: (document.querySelector('link[rel~="icon"]') || {}).href || null,
     footer: Array.from(document.querySelectorAll('footer')).map(f => f.innerText).join('\n'),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+    nav: Array.from(document.querySelectorAll('.bd-sidebar-primary nav.bd-docs-nav a')).map(a => a.innerText.trim()),
+    brand: ((document.querySelector('.bd-sidebar-primary .navbar-brand') || {}).innerText || '').trim(),
   };
 })()"""
 
@@ -165,6 +168,10 @@ class Browser:
         self.events.clear()
         self.send("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        # Lazy images load only near the viewport: load them all, as a reader scrolling down would.
+        self.evaluate("""Promise.race([new Promise(r => setTimeout(r, 10000)), Promise.all(Array.from(document.images).map(i => {
+            i.loading = 'eager'; return i.complete ? 1 : new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); });
+        }))]).then(() => 1)""")
         # MathJax typesets after the load event; wait for it where the page has it.
         self.evaluate("window.MathJax && MathJax.startup && MathJax.startup.promise ? MathJax.startup.promise.then(() => 1) : 0")
         self.pause(0.3)
@@ -246,11 +253,12 @@ class Browser:
 
 
 def site_pages(site: Path) -> list[str]:
-    """The site's reading pages (relative paths), landing page first."""
+    """The site's reading pages (relative paths; redirect pages left out), landing page first."""
     skip = {"genindex.html", "search.html", "py-modindex.html"}
     pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")
-             if not p.relative_to(site).parts[0].startswith("_") and p.name not in skip]
-    return sorted(pages, key=lambda p: (p != "index.html", p))
+             if not p.relative_to(site).parts[0].startswith("_") and p.name not in skip
+             and not re.search(r'http-equiv="refresh"', p.read_text(errors="replace")[:2000], re.I)]  # redirects
+    return sorted(pages, key=lambda p: (p not in ("index.html", "intro.html"), p))
 
 
 def page_named(pages, name: str) -> str:

@@ -36,7 +36,8 @@ def every_visit(visits):
 def test_every_page_was_visited_at_both_widths(site, visits):
     """Did the browser open the landing page and every chapter, at each width?"""
     pages = site_pages(site)
-    assert "index.html" in pages and all(f"{s}.html" in pages for s in CHAPTERS), pages
+    assert "intro.html" in pages and all(f"{s}.html" in pages for s in CHAPTERS), pages
+    assert re.search(r'http-equiv="refresh"[^>]*url=intro\.html', (site / "index.html").read_text(), re.I)
     assert set(visits) == {(p, w) for p in pages for w in WIDTHS}
 
 

@@ -25,10 +25,10 @@ def desktop(visits):
 def test_landing_page_promises_only_what_chapters_teach(visits):
     """Does every kind of sequence the landing page names appear in some chapter?"""
     pages = desktop(visits)
-    promise = re.search(r"read and write sequences: ([^.]+)\.", pages["index.html"]["text"])
+    promise = re.search(r"read and write sequences: ([^.]+)\.", pages["intro.html"]["text"])
     assert promise, "the landing page no longer says which sequences the course covers"
     kinds = [k.strip() for k in re.split(r",| and ", promise.group(1)) if k.strip()]
-    chapters = " ".join(v["text"].lower() for p, v in pages.items() if p != "index.html")
+    chapters = " ".join(v["text"].lower() for p, v in pages.items() if p != "intro.html")
     missing = [k for k in kinds if not re.search(rf"\b{re.escape(k.lower().rstrip('s'))}", chapters)]
     assert not missing, f"the landing page promises {missing}, which no chapter covers"
 
@@ -70,13 +70,30 @@ def test_student_notebook_names_no_instructor_code(site, stem):
     assert not hits, hits
 
 
-def test_pages_have_licence_authors_repository_and_favicon(visits):
-    """Does every page's footer name the licence and the authors, link the repository, and load a favicon?"""
+def book_config() -> dict:
+    import yaml
+
+    return yaml.safe_load((pipeline.ROOT / "_config.yml").read_text())
+
+
+def test_pages_have_licence_authors_and_favicon(visits):
+    """Does every page's footer name the licence and the book's authors (from _config.yml), and does it load a favicon?"""
+    author = book_config()["author"]
+    assert author != "The course authors"
     for (p, w), v in visits.items():
         assert re.search(r"licen[cs]e", v["footer"], re.I) and "CC BY" in v["footer"], f"{p}: no licence in {v['footer']!r}"
-        assert "The course authors" not in v["footer"] and re.search(r"[Bb]y \w+", v["footer"]), f"{p}: no named authors"
-        assert any("github.com" in u or "gitlab" in u for u in v["links"]), f"{p}: no repository link"
+        assert author in v["footer"], f"{p}: no authors in {v['footer']!r}"
         assert v["favicon"], f"{p}: no favicon"
+    assert "How to cite" in desktop(visits)["intro.html"]["text"] or "how to cite" in desktop(visits)["intro.html"]["text"].lower()
+
+
+@pytest.mark.xfail(reason="the public repository's URL is not known here: the owner sets repository.url in _config.yml",
+                   strict=True)
+def test_pages_link_the_repository(visits):
+    """Does every page link the course's public repository (``repository.url`` of _config.yml)?"""
+    url = book_config().get("repository", {}).get("url")
+    assert url, "_config.yml has no repository.url"
+    assert all(url in " ".join(v["links"]) for v in visits.values())
 
 
 def test_landing_title_once_and_no_build_folders_in_urls(visits):
@@ -86,6 +103,7 @@ def test_landing_title_once_and_no_build_folders_in_urls(visits):
         parts = [s.strip() for s in v["title"].split("—")]
         assert len(parts) == len(set(parts)), f"{p}: tab title {v['title']!r}"
         assert len(v["h1"]) == 1, f"{p}: {len(v['h1'])} h1 headings {v['h1']}"
+        assert v["brand"] and v["brand"] not in v["nav"], f"{p}: the title {v['brand']!r} shows twice in the sidebar"
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
@@ -95,3 +113,12 @@ def test_chapter_ends_with_linked_references(visits, stem):
     assert re.search(r"^References\s*$", text, re.M), "no References section"
     tail = text[text.rindex("References"):]
     assert len(re.findall(r"^\S.{20,}$", tail, re.M)) >= 2, tail[:500]
+
+
+def test_figures_and_equations_are_numbered_and_cross_referenced(visits):
+    """Does chapter 1 number its equations and figures, and do its cross-references link to them?"""
+    page = desktop(visits)["01_lstm_intro.html"]
+    assert re.search(r"Read Fig\. \d+ from right to left", page["text"]), "no numbered figure reference"
+    assert any(u.endswith("#fig-gradient-over-time") for u in page["links"])
+    assert any(u.endswith("#equation-eq-rnn-step") for u in page["links"]), "no link to a numbered equation"
+    assert re.search(r"\(1\)", page["text"])

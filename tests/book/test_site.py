@@ -31,7 +31,7 @@ def test_no_leaks_in_html_or_release(site):
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_chapter_page_shows_stubs_outputs_and_download(site, stem):
     """Does each page show every exercise as a stub, the reference's passing visible tests, and a student-notebook link?"""
-    page = (site / "rendered" / f"{stem}.html").read_text()
+    page = (site / f"{stem}.html").read_text()
     source = pipeline.read_chapter(pipeline.chapter_path(stem))
     n_exercises = len(exercise_cells(source))
     assert page.count("NotImplementedError") >= n_exercises
