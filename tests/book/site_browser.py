@@ -63,8 +63,8 @@ PAGE_PROBE = r"""(() => {
     favicon: (document.querySelector('link[rel~="icon"]') || {}).href || null,
     footer: Array.from(document.querySelectorAll('footer')).map(f => f.innerText).join('\n'),
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
-    nav: Array.from(document.querySelectorAll('.bd-sidebar-primary nav.bd-docs-nav a')).map(a => a.innerText.trim()),
-    brand: ((document.querySelector('.bd-sidebar-primary .navbar-brand') || {}).innerText || '').trim(),
+    nav: Array.from(document.querySelectorAll('nav.bd-docs-nav a')).map(a => a.textContent.trim()),
+    brand: ((document.querySelector('.navbar-brand') || {}).textContent || '').trim(),
   };
 })()"""
 
