@@ -97,7 +97,7 @@ def test_student_notebook_runs_to_the_end_with_correct_answers(site, student_env
 
 def test_site_offers_the_wheel_and_the_requirements(site):
     """Does the built site offer the seqgen wheel and the student requirements file, linked from the landing page?"""
-    index = (site / "index.html").read_text()
+    index = (site / "intro.html").read_text()  # the landing page (index.html redirects to it)
     for name in ("seqgen-", STUDENT_REQUIREMENTS):
         assert re.search(rf'href="[^"]*_downloads/[0-9a-f]+/{re.escape(name)}[^"]*"', index), name
     (wheel,) = site.glob("_downloads/*/seqgen-*.whl")
