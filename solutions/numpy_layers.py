@@ -1,7 +1,7 @@
 """From-scratch NumPy references for single steps (chapter 1).
 
-The time layers with forward and backward passes (chapters 5-6) are in
-``solutions/numpy_seq2seq.py``.
+The time layers with forward and backward passes (chapters 5-7) are in
+``seqgen.layers`` (public: the book teaches them); ``solutions/numpy_seq2seq.py`` builds on them.
 
 Gate order everywhere is PyTorch's and Keras's: input, forget, cell (g), output.
 """

@@ -1,5 +1,6 @@
-"""From-scratch NumPy seq2seq (chapters 5 and 6): time layers with forward and backward,
-Encoder, Decoder, PeekyDecoder, Seq2seq and PeekySeq2seq, Adam and gradient clipping.
+"""From-scratch NumPy seq2seq (chapters 5 and 6): Encoder, Decoder, PeekyDecoder, Seq2seq and
+PeekySeq2seq, softmax with loss, Adam and gradient clipping, on the time layers the book teaches
+(``seqgen.layers``: TimeEmbedding, TimeLSTM, TimeAffine, with forward and backward).
 
 Conventions: batch first, ``(B, T, ...)``; LSTM gates in the order i, f, g, o (as
 Keras and PyTorch); weights multiply on the right (``x @ W``). Every layer keeps
@@ -13,93 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .numpy_layers import sigmoid
-
-
-class TimeEmbedding:
-    def __init__(self, W: np.ndarray):
-        self.params, self.grads = [W], [np.zeros_like(W)]
-
-    def forward(self, xs: np.ndarray) -> np.ndarray:
-        self.xs = xs  # (B, T) int
-        return self.params[0][xs]  # (B, T, D)
-
-    def backward(self, dout: np.ndarray) -> None:
-        dW = self.grads[0]
-        dW[...] = 0.0
-        np.add.at(dW, self.xs, dout)  # repeated ids accumulate
-
-
-class TimeLSTM:
-    """An LSTM over T steps. ``set_state(h, c)`` sets the initial state (zeros by default);
-    after ``backward`` the gradient with respect to the initial ``h`` is ``self.dh``."""
-
-    def __init__(self, Wx: np.ndarray, Wh: np.ndarray, b: np.ndarray):
-        self.params = [Wx, Wh, b]
-        self.grads = [np.zeros_like(p) for p in self.params]
-        self.h0 = self.c0 = None
-        self.dh = None
-
-    def set_state(self, h=None, c=None):
-        self.h0, self.c0 = h, c
-
-    def forward(self, xs: np.ndarray) -> np.ndarray:
-        Wx, Wh, b = self.params
-        B, T, _ = xs.shape
-        H = Wh.shape[0]
-        h = np.zeros((B, H)) if self.h0 is None else self.h0
-        c = np.zeros((B, H)) if self.c0 is None else self.c0
-        hs = np.empty((B, T, H), dtype=np.result_type(xs, Wx))
-        self.cache = []
-        for t in range(T):
-            A = xs[:, t] @ Wx + h @ Wh + b  # (B, 4H)
-            i, f = sigmoid(A[:, :H]), sigmoid(A[:, H : 2 * H])
-            g, o = np.tanh(A[:, 2 * H : 3 * H]), sigmoid(A[:, 3 * H :])
-            c_next = f * c + i * g
-            tanh_c = np.tanh(c_next)
-            h_next = o * tanh_c
-            self.cache.append((xs[:, t], h, c, i, f, g, o, tanh_c))
-            h, c = h_next, c_next
-            hs[:, t] = h
-        self.h_last, self.c_last = h, c  # the final state, to continue step by step
-        return hs
-
-    def backward(self, dhs: np.ndarray) -> np.ndarray:
-        Wx, Wh, _ = self.params
-        B, T, H = dhs.shape
-        dxs = np.empty((B, T, Wx.shape[0]), dtype=dhs.dtype)
-        grads = [np.zeros_like(p) for p in self.params]
-        dh, dc = np.zeros((B, H)), np.zeros((B, H))
-        for t in reversed(range(T)):
-            x, h_prev, c_prev, i, f, g, o, tanh_c = self.cache[t]
-            dh = dh + dhs[:, t]
-            ds = dc + dh * o * (1 - tanh_c**2)  # gradient reaching c_t
-            dA = np.hstack([ds * g * i * (1 - i), ds * c_prev * f * (1 - f), ds * i * (1 - g**2), dh * tanh_c * o * (1 - o)])
-            grads[0] += x.T @ dA
-            grads[1] += h_prev.T @ dA
-            grads[2] += dA.sum(axis=0)
-            dxs[:, t] = dA @ Wx.T
-            dh, dc = dA @ Wh.T, ds * f
-        for g_, new in zip(self.grads, grads):
-            g_[...] = new
-        self.dh, self.dc = dh, dc
-        return dxs
-
-
-class TimeAffine:
-    def __init__(self, W: np.ndarray, b: np.ndarray):
-        self.params = [W, b]
-        self.grads = [np.zeros_like(W), np.zeros_like(b)]
-
-    def forward(self, xs: np.ndarray) -> np.ndarray:
-        self.xs = xs  # (B, T, H)
-        return xs @ self.params[0] + self.params[1]  # (B, T, V)
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        W = self.params[0]
-        self.grads[0][...] = np.einsum("bth,btv->hv", self.xs, dout)
-        self.grads[1][...] = dout.sum(axis=(0, 1))
-        return dout @ W.T
+from seqgen.layers import TimeAffine, TimeEmbedding, TimeLSTM  # noqa: F401 (also reached as ns.TimeLSTM etc.)
 
 
 class TimeSoftmaxWithLoss:
