@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 # Each curve gets its own line style and marker, so curves that coincide stay visible.
+GRID_WIDTH_IN = 5.6
 STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "x")]
 
 
@@ -76,7 +77,7 @@ def plot_panels(panels: Mapping[str, Mapping[str, Sequence[float]]], title: str 
     for ax, (name, curves) in zip(axes[:, 0], panels.items()):
         plot_curves(curves, ylabel=name, ax=ax)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -120,13 +121,14 @@ def plot_image_grid(images: Any, title: str = "", ncols: int = 8, vmax: float | 
     images = np.asarray(images)
     n = len(images)
     nrows = max(1, -(-n // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, nrows * 0.9 + (0.4 if title else 0)), squeeze=False)
+    cell = min(0.9, GRID_WIDTH_IN / ncols)  # at most GRID_WIDTH_IN wide: readable on a phone without shrinking far
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * cell, nrows * cell + (0.4 if title else 0)), squeeze=False)
     vmax = float(images.max()) if vmax is None and n else vmax
     for ax in axes.ravel():
         ax.axis("off")
     for ax, image in zip(axes.ravel(), images):
         ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

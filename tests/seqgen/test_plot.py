@@ -38,3 +38,12 @@ def test_history_panels_stack_in_one_column():
     assert width <= 6.5 and len(fig.axes) == 2
     assert np.isclose(fig.axes[0].get_position().x0, fig.axes[1].get_position().x0)  # one above the other
     plt.close(fig)
+
+
+def test_image_grid_is_at_most_phone_friendly_wide():
+    """Is an eight-column image grid at most 5.6 in wide (shrunk on a phone to no less than about 60%)?"""
+    from seqgen.plot import plot_image_grid
+
+    fig = plot_image_grid(np.zeros((16, 16, 16)), title="samples", ncols=8, vmax=3)
+    assert fig.get_size_inches()[0] <= 5.6 + 1e-9
+    plt.close(fig)
