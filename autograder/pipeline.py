@@ -38,6 +38,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
+from . import site_pages
 from .tags import apply_nbgrader_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -272,27 +273,10 @@ def grade(submissions: Path, course_dir: Path = COURSE_DIR, jobs: int | None = N
 # --------------------------------------------------------------------------- the book
 
 
-def download_note(stem: str) -> str:
-    return (
-        ":::{admonition} Do the exercises\n:class: tip\n"
-        "This page shows each exercise as the stub you will fill in, followed by the output a correct answer gives. "
-        f"Download the {{download}}`student notebook <student/{stem}.ipynb>`, open it in Jupyter with the course "
-        "environment (`make setup`), and run its visible tests as you go; hidden tests are added when it is graded.\n:::"
-    )
-
-
-def add_download_note(page: nbformat.NotebookNode, stem: str) -> None:
-    """Put the student-notebook link right under the chapter title."""
-    first = page.cells[0]
-    lines = first.source.split("\n")
-    if first.cell_type != "markdown" or not lines[0].startswith("# "):
-        raise ValueError(f"{stem}: the first cell must be markdown starting with the '# ' title")
-    first.source = "\n".join([lines[0], "", download_note(stem), *lines[1:]])
-
-
 def render_chapter(stem: str, executed: nbformat.NotebookNode, student: Path) -> Path:
     page = strip(executed)
-    add_download_note(page, stem)
+    site_pages.add_glance_box(page, stem)
+    site_pages.caption_figures(page)
     text = nbformat.writes(page)
     assert_no_leak(text, f"rendered page {stem}")
     RENDERED_DIR.mkdir(parents=True, exist_ok=True)
@@ -319,11 +303,15 @@ def build_book(force: bool = False, html: bool = True) -> Path:
     shutil.rmtree(RENDERED_DIR, ignore_errors=True)
     for stem, nb in executed.items():
         render_chapter(stem, nb, released[stem])
+    site_pages.write_site_source(ROOT, BOOK_DIR, RENDERED_DIR, executed)
     if not html:
         return RENDERED_DIR
     log("jupyter-book build ...")
+    shutil.rmtree(HTML_DIR, ignore_errors=True)  # no pages left over from an earlier layout
+    # The source folder is rendered/ (chapters at its root: no build folder in URLs); output in _build/html.
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--warningiserror", "--keep-going"],
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(RENDERED_DIR), "--path-output", str(ROOT),
+         "--warningiserror", "--keep-going"],
         cwd=ROOT, env=kernel_env(), capture_output=True, text=True,
     )
     if proc.returncode != 0:

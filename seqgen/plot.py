@@ -7,6 +7,11 @@ from typing import Any, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+# Each curve gets its own line style and marker, so curves that coincide stay visible.
+GRID_WIDTH_IN = 5.6
+STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "x")]
 
 
 def _as_history(history: Any) -> dict[str, list[float]]:
@@ -26,12 +31,19 @@ def plot_curves(
     ax=None,
     start: int = 1,
 ):
-    """One line per named curve, x counted from ``start``. Returns the axes."""
+    """One line per named curve, x counted from ``start``. Returns the axes.
+
+    Curves differ in line style and marker as well as colour (a curve drawn over an
+    equal one stays visible), and the x axis has whole-number ticks (epochs, steps).
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
-    for label, values in curves.items():
+    for i, (label, values) in enumerate(curves.items()):
         values = np.asarray(values, dtype=float)
-        ax.plot(np.arange(start, start + len(values)), values, marker="o" if len(values) < 30 else None, label=label)
+        line, marker = STYLES[i % len(STYLES)]
+        ax.plot(np.arange(start, start + len(values)), values, linestyle=line, marker=marker if len(values) < 30 else None,
+                markersize=7 - 1.5 * (i % 3), markerfacecolor="none" if i % 2 else None, label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -60,12 +72,12 @@ def history_panels(history: Any, metrics: Sequence[str] | None = None) -> dict[s
 
 
 def plot_panels(panels: Mapping[str, Mapping[str, Sequence[float]]], title: str = ""):
-    """One axis per panel, side by side, each panel's curves on it. Returns the figure."""
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 3.5), squeeze=False)
-    for ax, (name, curves) in zip(axes[0], panels.items()):
+    """One axis per panel, stacked (a figure stays one column wide, readable on a phone). Returns the figure."""
+    fig, axes = plt.subplots(len(panels), 1, figsize=(6, 3 * len(panels)), squeeze=False, sharex=True)
+    for ax, (name, curves) in zip(axes[:, 0], panels.items()):
         plot_curves(curves, ylabel=name, ax=ax)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -109,13 +121,14 @@ def plot_image_grid(images: Any, title: str = "", ncols: int = 8, vmax: float | 
     images = np.asarray(images)
     n = len(images)
     nrows = max(1, -(-n // ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, nrows * 0.9 + (0.4 if title else 0)), squeeze=False)
+    cell = min(0.9, GRID_WIDTH_IN / ncols)  # at most GRID_WIDTH_IN wide: readable on a phone without shrinking far
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * cell, nrows * cell + (0.4 if title else 0)), squeeze=False)
     vmax = float(images.max()) if vmax is None and n else vmax
     for ax in axes.ravel():
         ax.axis("off")
     for ax, image in zip(axes.ravel(), images):
         ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

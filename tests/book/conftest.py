@@ -1,0 +1,72 @@
+"""One site build shared by every site test, and one offline browser visit of each page.
+
+The tests of ``test_site.py`` and ``test_browser.py`` use the same session fixtures
+and the same xdist group, so the book is built once per run. Screenshots of every
+page at each width go to ``$SEQGEN_SCREENSHOTS`` (default ``_build/screenshots``):
+CI artefacts, never committed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from autograder import pipeline
+from site_browser import PAGE_PROBE, WIDTHS, Browser, BrowserMissing, serve, site_pages
+
+SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", pipeline.ROOT / "_build" / "screenshots"))
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the book as `make book` does (executions are cached by content).
+
+    The checkout's lock stays held while the tests read the site, so a
+    `make book` started beside them waits instead of rewriting what they read.
+    """
+    prebuilt = os.environ.get("SEQGEN_PREBUILT_SITE")  # a site already built, to rerun the tests on it
+    if prebuilt:
+        yield Path(prebuilt)
+        return
+    with pipeline.checkout_lock():
+        yield pipeline.build_book()
+
+
+@pytest.fixture(scope="session")
+def served(site):
+    """The built site on a local HTTP server: its base URL."""
+    server, base = serve(site)
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A headless, offline Chromium; fails (never skips) when there is none."""
+    try:
+        b = Browser(tmp_path_factory.mktemp("downloads"))
+    except BrowserMissing as e:
+        pytest.fail(str(e))
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def visits(site, served, browser):
+    """``{(page, width): what the browser saw}``: each page opened once per width, with a screenshot."""
+    seen = {}
+    for width in WIDTHS:
+        for page in site_pages(site):
+            browser.open(served + page, width)
+            try:
+                report = browser.evaluate(PAGE_PROBE)
+            except RuntimeError:  # a redirect page (index.html) still navigating
+                browser.pause(1.0)
+                report = browser.evaluate(PAGE_PROBE)
+            report["errors"] = browser.errors()
+            report["external"] = [u for u in browser.requests() if not u.startswith((served, "data:", "blob:"))]
+            browser.screenshot(SCREENSHOTS / str(width) / page.replace("/", "_").replace(".html", ".png"))
+            seen[page, width] = report
+    return seen

@@ -1,0 +1,49 @@
+"""seqgen.plot: figures that read well on the site, on a desktop and on a phone."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from seqgen.plot import plot_curves, plot_history  # noqa: E402
+
+
+def test_epoch_axis_has_whole_number_ticks():
+    """Does a four-epoch curve get ticks at whole epochs only (no 1.25 or 2.5)?"""
+    ax = plot_curves({"validation": [2.0, 1.5, 1.2, 1.1]})
+    ax.figure.canvas.draw()
+    lo, hi = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if lo <= t <= hi]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    plt.close(ax.figure)
+
+
+def test_coinciding_curves_stay_distinguishable():
+    """Do two equal curves differ in line style or marker, so the one drawn last does not hide the other?"""
+    ax = plot_curves({"stateful": [1.0, 0.9, 0.8], "stateless": [1.0, 0.9, 0.8]})
+    a, b = ax.get_lines()
+    assert (a.get_linestyle(), a.get_marker()) != (b.get_linestyle(), b.get_marker())
+    plt.close(ax.figure)
+
+
+def test_history_panels_stack_in_one_column():
+    """Is a two-metric history one column wide (at most 6.5 in), so that its labels stay readable when shrunk?"""
+    history = {"loss": [2.0, 1.0], "val_loss": [2.1, 1.2], "accuracy": [0.3, 0.5], "val_accuracy": [0.3, 0.4]}
+    fig = plot_history(history, metrics=("loss", "accuracy"))
+    width, height = fig.get_size_inches()
+    assert width <= 6.5 and len(fig.axes) == 2
+    assert np.isclose(fig.axes[0].get_position().x0, fig.axes[1].get_position().x0)  # one above the other
+    plt.close(fig)
+
+
+def test_image_grid_is_at_most_phone_friendly_wide():
+    """Is an eight-column image grid at most 5.6 in wide (shrunk on a phone to no less than about 60%)?"""
+    from seqgen.plot import plot_image_grid
+
+    fig = plot_image_grid(np.zeros((16, 16, 16)), title="samples", ncols=8, vmax=3)
+    assert fig.get_size_inches()[0] <= 5.6 + 1e-9
+    plt.close(fig)
