@@ -137,9 +137,10 @@ def bwrap_command(workdir: Path, course: Path, conn_dir: Path, limits: Limits) -
             "--uid", "1000", "--gid", "1000", "--cap-drop", "ALL"]
     if limits.network:
         args.append("--share-net")
+    # The private /tmp first: binds after it stay visible (a checkout and its .venv under /tmp).
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
     args += _system_binds()
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
-             "--bind", str(workdir), WORK, "--ro-bind", str(course), COURSE,
+    args += ["--bind", str(workdir), WORK, "--ro-bind", str(course), COURSE,
              "--bind", str(conn_dir), str(conn_dir), "--chdir", WORK, "--clearenv"]
     env = {
         "HOME": WORK, "PATH": f"{os.path.realpath(sys.prefix)}/bin:/usr/bin:/bin", "PYTHONPATH": COURSE,

@@ -24,6 +24,7 @@ three wrong answers from at least two classes and at least two alternatives.
 from __future__ import annotations
 
 import runpy
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
