@@ -255,11 +255,16 @@ def answer_statements(answer: Answer) -> list[ast.stmt]:
     return [s for body in bodies for s in body if not isinstance(s, ast.Pass)]
 
 
+_KEYED: dict[int, tuple[Answer, list[tuple[str, int]]]] = {}
+
+
 def coverage(answer: Answer, keys: set[str]) -> tuple[float, int]:
     """(share of the answer's nodes, number of nodes) in its statements whose fingerprint is in ``keys``."""
-    stmts = answer_statements(answer)
-    total = sum(size(s) for s in stmts) or 1
-    found = sum(size(s) for s in stmts if statement_key(s) in keys)
+    if id(answer) not in _KEYED:  # the answer object is kept with its result, so its id is not reused
+        _KEYED[id(answer)] = answer, [(statement_key(s), size(s)) for s in answer_statements(answer)]
+    keyed = _KEYED[id(answer)][1]
+    total = sum(n for _, n in keyed) or 1
+    found = sum(n for key, n in keyed if key in keys)
     return found / total, found
 
 
@@ -274,14 +279,20 @@ def keys_of(tree: ast.AST) -> set[str]:
     return {statement_key(s) for s in statements(tree)}
 
 
-def longest_common_run(a: list[str], b: list[str]) -> int:
-    """The length of the longest run of consecutive equal items in both lists."""
-    best, prev = 0, [0] * (len(b) + 1)
-    for x in a:
-        cur = [0] * (len(b) + 1)
-        for j, y in enumerate(b):
-            if x == y:
-                cur[j + 1] = prev[j] + 1
+def heaviest_common_run(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> tuple[int, int]:
+    """(nodes, statements) of the heaviest run of consecutive equal statements in both lists of (key, size)."""
+    best, prev = (0, 0), [(0, 0)] * (len(b) + 1)
+    for key, weight in a:
+        cur = [(0, 0)] * (len(b) + 1)
+        for j, (other, _) in enumerate(b):
+            if key == other:
+                nodes, count = prev[j]
+                cur[j + 1] = (nodes + weight, count + 1)
                 best = max(best, cur[j + 1])
         prev = cur
     return best
+
+
+def statement_sequence(tree: ast.AST) -> list[tuple[str, int]]:
+    """(fingerprint, size) of each statement of a normalised tree, in order; imports left out."""
+    return [(statement_key(s), size(s)) for s in statements(normalised(tree)) if not isinstance(s, (ast.Import, ast.ImportFrom))]

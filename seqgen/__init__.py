@@ -6,7 +6,7 @@ Students may import everything here: dataset loading (:mod:`seqgen.data`,
 layers chapter 5 teaches and later chapters reuse (:mod:`seqgen.layers`).
 """
 
-from .checks import check_close, check_dtype, check_equal, check_probabilities, check_shape, passed
+from .checks import check_close, check_dtype, check_equal, check_probabilities, check_shape, numerical_gradient, passed
 from .device import autograding, resolve_device, seed_everything
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "check_equal",
     "check_probabilities",
     "check_shape",
+    "numerical_gradient",
     "passed",
     "resolve_device",
     "seed_everything",

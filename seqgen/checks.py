@@ -7,7 +7,7 @@ counts a failed check as a failed test.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -85,3 +85,22 @@ def check_equal(actual: Any, expected: Any, name: str = "output") -> None:
 def passed(message: str = "all visible checks passed") -> None:
     """Print a short confirmation at the end of a visible test cell."""
     print(f"\u2714 {message}")
+
+
+def numerical_gradient(loss: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central finite differences of ``loss()`` with respect to every entry of the float array ``x``.
+
+    ``loss`` takes no argument and reads ``x`` (a weight or an input) where it lies: each entry
+    is nudged in place by +-eps, and put back. Returns an array of ``x``'s shape; compare it with
+    a backward pass's gradient to an absolute tolerance of about 1e-6 (float64, eps = 1e-6).
+    """
+    grad = np.zeros(x.shape)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        up = loss()
+        x[idx] = old - eps
+        down = loss()
+        x[idx] = old
+        grad[idx] = (up - down) / (2 * eps)
+    return grad

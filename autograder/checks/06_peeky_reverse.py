@@ -19,6 +19,7 @@ checks = Checks()
 # a possibly different order, so results agree to ~1e-12; 1e-9 leaves room for that
 # and still catches any real mistake (those change values by 1e-3 or more).
 ATOL, RTOL = 1e-9, 1e-7
+# float32 results would pass RTOL (float32 keeps ~6e-8), so the dtype is checked on its own.
 SHAPES = [(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (5, 2, 9, 4, 6)]  # (B, T, V, D, H)
 
 # Runs in the kernel: the chapter's PeekyLayers with the given weights.
@@ -29,15 +30,21 @@ LAYERS = (
 )
 
 
+def float64(value: np.ndarray, what: str) -> None:
+    """The layers' weights and inputs are float64: a result cast down loses their precision."""
+    expect.true(value.dtype == np.float64, f"{what}: expected float64 (the dtype of the weights), got {value.dtype}")
+
+
 @checks.exercise("reverse_questions")
 def _(k):
-    """Contract: x (N, S) int ids -> a new (N, S) integer array, row n = row n of x reversed;
-    x unchanged by the call; the result is not a view of x (writing into it leaves x alone)."""
+    """Contract: x (N, S) int ids -> a new (N, S) integer NumPy array (not a list), row n = row n
+    of x reversed; x unchanged by the call; the result is not a view of x (writing into it
+    leaves x alone: checked with S = 1 too, where x[:, ::-1] is contiguous)."""
     rng = np.random.default_rng(3)
     for shape in [(5, 7), (1, 29), (4, 1), (2, 7)]:
         x = rng.integers(0, 13, size=shape)
         got, after_call, after_write = k.run(
-            "out = reverse_questions(x)\nfirst = np.array(out, copy=True)\nafter = x.copy()\n"
+            "out = reverse_questions(x)\nfirst = out.copy() if isinstance(out, np.ndarray) else out\nafter = x.copy()\n"
             "np.asarray(out)[...] = -1\nresult = (first, after, x)", x=x)
         expect.array(got, f"reversal of a {shape} array", shape=shape, kind="i")
         expect.equal(got, np.flip(x, axis=1), f"reversal of a {shape} array")
@@ -74,8 +81,8 @@ def _torch_scores(weights, xs, h):
 @checks.exercise("peeky_forward")
 def _(k):
     """Contract: peeky_forward(layers, xs (B, T) ints, h (B, H) floats) -> scores (B, T, V) float,
-    equal to the reference Peeky decoder (context first in [h, x_t] and [h, h_t], LSTM started
-    from (h, 0)) and to the same network in PyTorch; h and xs unchanged."""
+    float64 like the weights, equal to the reference Peeky decoder (context first in [h, x_t] and
+    [h, h_t], LSTM started from (h, 0)) and to the same network in PyTorch; h and xs unchanged."""
     for seed, (B, T, V, D, H) in enumerate(SHAPES):
         rng = np.random.default_rng(200 + seed)
         ref = _reference(rng, B, T, V, D, H)
@@ -86,6 +93,7 @@ def _(k):
             weights=weights, xs=xs, h=h, V_=V, D=D, H=H)
         what = f"scores for B, T, V, D, H = {(B, T, V, D, H)}"
         expect.array(got, what, shape=(B, T, V), kind="f")
+        float64(got, what)
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
         with torch.no_grad():
             want = _torch_scores(weights, xs, h)[0].numpy()
@@ -94,7 +102,7 @@ def _(k):
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
 
 
-# Runs in the kernel: the forward pass written out (the visible test shows it too), so that
+# Runs in the kernel: the forward pass written out (checker side only: no page shows it), so that
 # a wrong peeky_forward costs only its own points; then the student's backward.
 BACKWARD = LAYERS + (
     "_hs = np.repeat(h[:, None, :], xs.shape[1], axis=1)\n"
@@ -111,7 +119,8 @@ NAMES = ["embedding W", "LSTM Wx", "LSTM Wh", "LSTM b", "affine W", "affine b"]
 def _(k):
     """Contract: after the Peeky forward pass, peeky_backward(layers, dscore (B, T, V)) -> dh (B, H),
     the gradient w.r.t. the context (all three uses of h summed), and fills layers.grads with the
-    gradient of every weight; both equal the NumPy reference and PyTorch's autograd."""
+    gradient of every weight; all float64 like the weights, equal to the NumPy reference and
+    PyTorch's autograd."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
         rng = np.random.default_rng(300 + seed)
         ref = _reference(rng, B, T, V, D, H)
@@ -122,6 +131,7 @@ def _(k):
         dh, grads = got
         what = f"B, T, V, D, H = {(B, T, V, D, H)}"
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
+        float64(dh, f"dh for {what}")
         ref.forward(xs, h)
         want_dh = ref.backward(dscore)
         expect.close(dh, want_dh, f"dh for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
@@ -130,5 +140,6 @@ def _(k):
         expect.close(dh, ht.grad.numpy(), f"dh for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
         for name, g, w, p in zip(NAMES, grads, ref.grads, params):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
+            float64(g, f"gradient of {name} for {what}")
             expect.close(g, w, f"gradient of {name} for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
             expect.close(g, p.grad.numpy(), f"gradient of {name} for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)

@@ -44,3 +44,16 @@ def test_equal_and_dtype():
     check_dtype(np.arange(3), "i")
     with pytest.raises(AssertionError, match="float64"):
         check_dtype(np.zeros(3), "i")
+
+
+def test_numerical_gradient_of_a_known_function():
+    """Is the finite-difference gradient of sum(W**3 * R) equal to 3 W**2 R, with W left as it was?"""
+    from seqgen import numerical_gradient
+
+    rng = np.random.default_rng(0)
+    W, R = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    before = W.copy()
+    got = numerical_gradient(lambda: float(np.sum(W**3 * R)), W)
+    np.testing.assert_allclose(got, 3 * before**2 * R, atol=1e-7)
+    np.testing.assert_array_equal(W, before)
+    assert not np.allclose(numerical_gradient(lambda: float(np.sum(W**2 * R)), W), 3 * before**2 * R, atol=1e-3)
