@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, attention_probabilities, attention_seq2seq_from_description
+from autograder.transplant import DESCRIBE_SOURCE, TransplantError
+from autograder.transplant_attention import attention_probabilities, attention_seq2seq_from_description
 from seqgen.checks import check_probabilities
 from solutions import beam
 from solutions import numpy_attention as na

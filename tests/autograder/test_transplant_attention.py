@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from autograder.checking import decode, encode
-from autograder.transplant import (DESCRIBE_SOURCE, TransplantError, attention_probabilities,
-                                   attention_seq2seq_from_description)
+from autograder.transplant import DESCRIBE_SOURCE, TransplantError
+from autograder.transplant_attention import attention_probabilities, attention_seq2seq_from_description
 
 V, D, H, S, T = 11, 3, 5, 6, 4
 L = keras.layers

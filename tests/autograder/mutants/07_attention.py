@@ -1,7 +1,43 @@
-"""Plausible wrong answers for chapter 7, by class, and correct answers written differently.
+"""Chapter 7's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
-Each wrong answer must lose exactly its exercise's points; the alternatives must earn full marks.
-"""
+def _mutate(code, *pairs):
+    """``code`` with each (old, new) pair of ``pairs`` replaced; every old must occur."""
+    for old, new in zip(pairs[::2], pairs[1::2]):
+        assert old in code, old
+        code = code.replace(old, new)
+    return code
+
+
+# The reference answers written compactly; most wrong answers below change one spot of them.
+KERAS = '''
+def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
+    question = keras.Input(shape=(question_len,), dtype="int32")
+    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
+    enc_hs, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))
+    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input), initial_state=[h, c])
+    context = (keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())([dec_hs, enc_hs])
+    out = keras.layers.Concatenate()([context, dec_hs])
+    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size, activation="softmax")(out))
+'''
+BEAM = '''
+def beam_search(step, start, max_len, width, end=None, alpha=0.0):
+    V = np.asarray(step(np.array([[start]]))).shape[-1]
+    if not 1 <= width <= V:
+        raise ValueError("bad width")
+    done = lambda t: len(t) == max_len or (end is not None and len(t) > 0 and t[-1] == end)
+    beam = [([], 0.0)]
+    while not all(done(b[0]) for b in beam):
+        alive = [b for b in beam if not done(b[0])]
+        lp = np.asarray(step(np.array([([start] + t) for t, _ in alive])))
+        cands = [b for b in beam if done(b[0])] + [(t + [v], s + lp[i, v]) for i, (t, s) in enumerate(alive) for v in range(V)]
+        order = np.argsort([-s / len(t) ** alpha for t, s in cands], kind="stable")
+        beam = [cands[i] for i in order[:width]]
+    ids = np.full((len(beam), max_len), -1 if end is None else end)
+    for r, (t, _) in enumerate(beam):
+        ids[r, :len(t)] = t
+    return ids, np.array([s for _, s in beam])
+'''
+
 
 MUTANTS = {
     "attention_forward": {
@@ -135,76 +171,21 @@ def bilstm_forward(xs, forward_lstm, backward_lstm):
 ''',
     },
     "build_attention_seq2seq": {
-        "logic: [decoder states, context] into the Dense": '''
-def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    question = keras.Input(shape=(question_len,), dtype="int32")
-    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_hs, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))
-    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input), initial_state=[h, c])
-    context = (keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())([dec_hs, enc_hs])
-    out = keras.layers.Concatenate()([dec_hs, context])
-    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size, activation="softmax")(out))
-''',
-        "logic: decoder started from zeros (no initial_state)": '''
-def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    question = keras.Input(shape=(question_len,), dtype="int32")
-    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_hs = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))[0]
-    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input))
-    context = (keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())([dec_hs, enc_hs])
-    out = keras.layers.Concatenate()([context, dec_hs])
-    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size, activation="softmax")(out))
-''',
-        "logic: decoder started from [c, h]": '''
-def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    question = keras.Input(shape=(question_len,), dtype="int32")
-    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_hs, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))
-    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input), initial_state=[c, h])
-    context = (keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())([dec_hs, enc_hs])
-    out = keras.layers.Concatenate()([context, dec_hs])
-    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size, activation="softmax")(out))
-''',
-        "contract: ignores score (always the dot score)": '''
-def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    question = keras.Input(shape=(question_len,), dtype="int32")
-    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_hs, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))
-    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input), initial_state=[h, c])
-    context = keras.layers.Attention()([dec_hs, enc_hs])
-    out = keras.layers.Concatenate()([context, dec_hs])
-    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size, activation="softmax")(out))
-''',
-        "contract: outputs logits (no softmax)": '''
-def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    question = keras.Input(shape=(question_len,), dtype="int32")
-    decoder_input = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_hs, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True)(keras.layers.Embedding(vocab_size, wordvec)(question))
-    dec_hs = keras.layers.LSTM(hidden, return_sequences=True)(keras.layers.Embedding(vocab_size, wordvec)(decoder_input), initial_state=[h, c])
-    context = (keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())([dec_hs, enc_hs])
-    out = keras.layers.Concatenate()([context, dec_hs])
-    return keras.Model([question, decoder_input], keras.layers.Dense(vocab_size)(out))
-''',
+        "logic: [decoder states, context] into the Dense": _mutate(KERAS, "[context, dec_hs]", "[dec_hs, context]"),
+        "logic: decoder started from zeros (no initial_state)": _mutate(KERAS, ", initial_state=[h, c])", ")"),
+        "logic: decoder started from [c, h]": _mutate(KERAS, "initial_state=[h, c]", "initial_state=[c, h]"),
+        "contract: ignores score (always the dot score)": _mutate(
+            KERAS, '(keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())', "keras.layers.Attention()"),
+        "contract: outputs logits (no softmax)": _mutate(KERAS, ', activation="softmax"', ""),
     },
     "beam_search": {
-        "logic: ranks by the last token's log-probability, not the sum": '''
-def beam_search(step, start, max_len, width, end=None, alpha=0.0):
-    V = np.asarray(step(np.array([[start]]))).shape[-1]
-    if not 1 <= width <= V:
-        raise ValueError("bad width")
-    done = lambda t: len(t) == max_len or (end is not None and len(t) > 0 and t[-1] == end)
-    beam = [([], 0.0, 0.0)]
-    while not all(done(t) for t, _, _ in beam):
-        alive = [b for b in beam if not done(b[0])]
-        lp = np.asarray(step(np.array([[start] + t for t, _, _ in alive])))
-        cands = [b for b in beam if done(b[0])] + [(t + [v], s + lp[i, v], lp[i, v]) for i, (t, s, _) in enumerate(alive) for v in range(V)]
-        order = np.argsort([-last for _, _, last in cands], kind="stable")
-        beam = [cands[i] for i in order[:width]]
-    ids = np.full((len(beam), max_len), -1 if end is None else end)
-    for r, (t, _, _) in enumerate(beam):
-        ids[r, :len(t)] = t
-    return ids, np.array([s for _, s, _ in beam])
-''',
+        "logic: ranks by the last token's log-probability, not the sum": _mutate(
+            BEAM, "(t + [v], s + lp[i, v])", "(t + [v], s + lp[i, v], lp[i, v])",
+            "[b for b in beam if done(b[0])]", "[(t, s, -np.inf) for t, s, *_ in beam if done(t)]",
+            "[-s / len(t) ** alpha for t, s in cands]", "[-c[2] for c in cands]",
+            "[([start] + t) for t, _ in alive]", "[([start] + t) for t, *_ in alive]",
+            "for i, (t, s) in enumerate(alive)", "for i, (t, s, *_) in enumerate(alive)",
+            "beam = [cands[i] for i in order[:width]]", "beam = [cands[i][:2] for i in order[:width]]"),
         "logic: finished hypotheses leave the beam (a full beam of unfinished ones is kept)": '''
 def beam_search(step, start, max_len, width, end=None, alpha=0.0):
     V = np.asarray(step(np.array([[start]]))).shape[-1]
@@ -230,59 +211,10 @@ def beam_search(step, start, max_len, width, end=None, alpha=0.0):
         ids[r, :len(t)] = t
     return ids, np.array([s for _, s in finished])
 ''',
-        "numeric: length counted with the start token": '''
-def beam_search(step, start, max_len, width, end=None, alpha=0.0):
-    V = np.asarray(step(np.array([[start]]))).shape[-1]
-    if not 1 <= width <= V:
-        raise ValueError("bad width")
-    done = lambda t: len(t) == max_len or (end is not None and len(t) > 0 and t[-1] == end)
-    beam = [([], 0.0)]
-    while not all(done(t) for t, _ in beam):
-        alive = [b for b in beam if not done(b[0])]
-        lp = np.asarray(step(np.array([[start] + t for t, _ in alive])))
-        cands = [b for b in beam if done(b[0])] + [(t + [v], s + lp[i, v]) for i, (t, s) in enumerate(alive) for v in range(V)]
-        order = np.argsort([-s / (len(t) + 1) ** alpha for t, s in cands], kind="stable")
-        beam = [cands[i] for i in order[:width]]
-    ids = np.full((len(beam), max_len), -1 if end is None else end)
-    for r, (t, _) in enumerate(beam):
-        ids[r, :len(t)] = t
-    return ids, np.array([s for _, s in beam])
-''',
-        "contract: a width above V is cut down to V instead of refused": '''
-def beam_search(step, start, max_len, width, end=None, alpha=0.0):
-    V = np.asarray(step(np.array([[start]]))).shape[-1]
-    width = max(1, min(width, V))
-    done = lambda t: len(t) == max_len or (end is not None and len(t) > 0 and t[-1] == end)
-    beam = [([], 0.0)]
-    while not all(done(t) for t, _ in beam):
-        alive = [b for b in beam if not done(b[0])]
-        lp = np.asarray(step(np.array([[start] + t for t, _ in alive])))
-        cands = [b for b in beam if done(b[0])] + [(t + [v], s + lp[i, v]) for i, (t, s) in enumerate(alive) for v in range(V)]
-        order = np.argsort([-s / len(t) ** alpha for t, s in cands], kind="stable")
-        beam = [cands[i] for i in order[:width]]
-    ids = np.full((len(beam), max_len), -1 if end is None else end)
-    for r, (t, _) in enumerate(beam):
-        ids[r, :len(t)] = t
-    return ids, np.array([s for _, s in beam])
-''',
-        "contract: the step gets only the last token": '''
-def beam_search(step, start, max_len, width, end=None, alpha=0.0):
-    V = np.asarray(step(np.array([[start]]))).shape[-1]
-    if not 1 <= width <= V:
-        raise ValueError("bad width")
-    done = lambda t: len(t) == max_len or (end is not None and len(t) > 0 and t[-1] == end)
-    beam = [([], 0.0)]
-    while not all(done(t) for t, _ in beam):
-        alive = [b for b in beam if not done(b[0])]
-        lp = np.asarray(step(np.array([[([start] + t)[-1]] for t, _ in alive])))
-        cands = [b for b in beam if done(b[0])] + [(t + [v], s + lp[i, v]) for i, (t, s) in enumerate(alive) for v in range(V)]
-        order = np.argsort([-s / len(t) ** alpha for t, s in cands], kind="stable")
-        beam = [cands[i] for i in order[:width]]
-    ids = np.full((len(beam), max_len), -1 if end is None else end)
-    for r, (t, _) in enumerate(beam):
-        ids[r, :len(t)] = t
-    return ids, np.array([s for _, s in beam])
-''',
+        "numeric: length counted with the start token": _mutate(BEAM, "len(t) ** alpha", "(len(t) + 1) ** alpha"),
+        "contract: a width above V is cut down to V instead of refused": _mutate(
+            BEAM, 'if not 1 <= width <= V:\n        raise ValueError("bad width")', "width = max(1, min(width, V))"),
+        "contract: the step gets only the last token": _mutate(BEAM, "[([start] + t) for t, _ in alive]", "[([start] + t)[-1:] for t, _ in alive]"),
     },
 }
 
