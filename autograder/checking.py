@@ -104,7 +104,7 @@ def _seqgen_wire():
             return {"__float__": repr(v)}
         if isinstance(v, np.ndarray) and v.dtype != object:
             buf = io.BytesIO()
-            np.save(buf, np.ascontiguousarray(v), allow_pickle=False)
+            np.save(buf, np.require(v, requirements="C"), allow_pickle=False)  # keeps 0-d arrays 0-d
             return {"__nd__": base64.b64encode(buf.getvalue()).decode()}
         if isinstance(v, np.generic) and not isinstance(v, np.object_):
             return {"__np__": enc(np.asarray(v), depth + 1)}
@@ -213,14 +213,20 @@ class Kernel:
         return bool(self.run(f"result = {name!r} in globals()"))
 
     @contextlib.contextmanager
-    def swap(self, name: str, fn: Callable[..., Any]) -> Iterator[None]:
+    def swap(self, name: str, fn: Callable[..., Any], cache: bool = False) -> Iterator[None]:
         """Within the block, the student's global ``name`` is a stand-in that runs ``fn`` here.
 
         Used to give a later exercise the reference version of an earlier one: the
         stand-in's arguments and results cross the wire, so the reference never enters
         the student's kernel. The student's own ``name`` is restored afterwards.
+
+        ``cache=True`` (for a pure ``fn`` called many times with the same arguments, such
+        as a sampler's reweighting drawn 20,000 times): the stand-in keeps, kernel-side,
+        each answer it got under its encoded arguments, so that each distinct call crosses
+        the wire once (a crossing of the sandbox's stdin channel costs tens of ms). The
+        kernel only holds answers it was already given; each call returns a fresh copy.
         """
-        self._install(name, fn)
+        self._install(name, fn, cache)
         try:
             yield
         finally:
@@ -230,7 +236,7 @@ class Kernel:
     def _run(self, code: str, inputs: str) -> str:
         raise NotImplementedError
 
-    def _install(self, name: str, fn: Callable[..., Any]) -> None:
+    def _install(self, name: str, fn: Callable[..., Any], cache: bool = False) -> None:
         raise NotImplementedError
 
     def _uninstall(self, name: str) -> None:
@@ -268,12 +274,16 @@ class LocalKernel(Kernel):
         except Exception as exc:  # the student's code (or the snippet it runs) raised
             raise StudentError(type(exc).__name__, str(exc)[:500]) from exc
 
-    def _install(self, name: str, fn: Callable[..., Any]) -> None:
+    def _install(self, name: str, fn: Callable[..., Any], cache: bool = False) -> None:
         self._saved[name] = self.ns.get(name, _MISSING)
+        answers: dict[str, str] = {}
 
         def stand_in(*args, **kwargs):
-            args, kwargs = decode(encode(args)), decode(encode(kwargs))
-            return decode(encode(fn(*args, **kwargs)))
+            key = encode([list(args), kwargs])
+            if key not in answers or not cache:
+                args, kwargs = decode(encode(args)), decode(encode(kwargs))
+                answers[key] = encode(fn(*args, **kwargs))
+            return decode(answers[key])
 
         stand_in.__name__ = name
         self.ns[name] = stand_in
@@ -406,13 +416,16 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
 
     from IPython.core.interactiveshell import InteractiveShell
 
-    # IPython installs its user module as sys.modules["__main__"] and reset() empties it
-    # (``__spec__`` included), after which multiprocessing's spawn fails in this process
-    # (a later batch.grade in the same pytest worker did). Put the real __main__ back.
+    # IPython installs its user module as sys.modules["__main__"] (one without ``__spec__``
+    # once emptied), after which multiprocessing's spawn fails in this process (a later
+    # batch.grade in the same pytest worker did). Put the real __main__ back.
     main = sys.modules.get("__main__")
     try:
         shell = InteractiveShell.instance()
-        shell.reset(new_session=False)
+        # A fresh namespace for this chapter (not reset(), which empties the one that kernels
+        # returned earlier still run in): a kernel stays usable after another chapter ran.
+        shell.init_create_namespaces()
+        shell.init_user_ns()
     finally:
         if main is not None:
             sys.modules["__main__"] = main

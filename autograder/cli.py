@@ -69,13 +69,15 @@ def add_limit_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-kb", type=int, default=d.output_kb, help=f"output kept per cell (default {d.output_kb})")
     parser.add_argument("--output-max-mb", type=float, default=d.output_max_mb, help=f"a cell printing more is stopped (default {d.output_max_mb:g})")
     parser.add_argument("--tmp-mb", type=int, default=d.tmp_mb, help=f"size of the kernel's private /tmp (default {d.tmp_mb})")
+    parser.add_argument("--start-timeout", type=float, default=d.start_timeout, help=f"seconds a kernel may take to start, retried once (default {d.start_timeout:g})")
 
 
 def limits_from(args):
     from .sandbox import Limits
 
     return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
-                  output_kb=args.output_kb, output_max_mb=args.output_max_mb, tmp_mb=args.tmp_mb)
+                  output_kb=args.output_kb, output_max_mb=args.output_max_mb, tmp_mb=args.tmp_mb,
+                  start_timeout=args.start_timeout)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ class Limits:
     output_max_mb: float = 20.0  # a cell printing more than this is stopped (the kernel is killed)
     tmp_mb: int = 512  # size of the private /tmp (a tmpfs, so it counts as memory too)
     network: bool = False  # True only to debug a chapter; students never get it
+    start_timeout: float = 180.0  # seconds a kernel may take to start (a loaded machine is slow); not the student's
     seqgen_dir: str = ""  # the seqgen package to copy into the sandbox ("" = this checkout's)
 
 
@@ -179,14 +180,43 @@ class KernelProcess:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
         self.client = BlockingKernelClient(connection_file=cf)
         self.client.load_connection_file()
-        self.client.start_channels()
+        # No heartbeat channel: under load a kernel whose heartbeat thread is not up within a second
+        # was declared dead by jupyter_client's wait_for_ready. We watch the process itself instead.
+        self.client.start_channels(hb=False)
         try:
-            self.client.wait_for_ready(timeout=60)
-        except RuntimeError:
+            self._wait_for_ready(limits.start_timeout)
+        except RuntimeError as exc:
             err = self.stderr()
             self.kill()
-            raise RuntimeError(f"the sandboxed kernel did not start: {err[-2000:]}") from None
+            raise RuntimeError(f"the sandboxed kernel did not start ({exc}): {err[-2000:]}") from None
         self.start_seconds = time.perf_counter() - self.started
+
+    def _wait_for_ready(self, timeout: float) -> None:
+        """Ask for kernel_info until the kernel answers; fail if its process ends or ``timeout`` passes."""
+        import queue
+
+        deadline = time.monotonic() + timeout
+        while True:
+            self.client.kernel_info()
+            try:
+                if self.client.get_shell_msg(timeout=1)["msg_type"] == "kernel_info_reply":
+                    break
+            except queue.Empty:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"its process ended with status {self.proc.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no answer within {timeout:g} s")
+        while True:  # drop the start-up messages on IOPub
+            try:
+                self.client.get_iopub_msg(timeout=0.2)
+            except queue.Empty:
+                break
+        while True:  # the answers to our other kernel_info requests, so that none is read as a cell's reply
+            try:
+                self.client.get_shell_msg(timeout=0.2)
+            except queue.Empty:
+                break
 
     def stderr(self) -> str:
         try:

@@ -7,7 +7,7 @@ defines ``_seqgen_describe(model)``, which lists the model's layers in call orde
 ``TimeDistributed`` wrapper replaced by the layer it wraps) as dicts::
 
     {"class": "Dense", "name": "dense", "config": {... JSON-safe ...},
-     "weights": [float32 arrays], "inbound": ["lstm"]}
+     "weights": [float32 arrays], "trainable": [float32 arrays], "inbound": ["lstm"]}
 
 with every activation given by name. Checker-side, :func:`normalise` reduces the
 spellings Keras allows for one architecture to one form (an ``Activation`` or
@@ -27,6 +27,9 @@ Layouts (Keras -> torch):
   gate order i, f, g(c), o, so only a transpose is needed; torch's ``bias_hh`` is 0.
 - ``GRU`` (``reset_after=True``, the Keras default): gate order z, r, h in Keras,
   r, z, n in torch; bias (2, 3H) holds the input and the recurrent bias.
+- convolutions (chapter 8) live in :mod:`autograder.transplant_conv`: kernel HWIO (kh, kw, in, out) ->
+  ``Conv2d.weight`` OIHW (out, in, kh, kw); layers are read from their *trainable* weights
+  (a mask kept as a non-trainable weight is not a parameter), each kernel followed by its bias.
 """
 
 from __future__ import annotations
@@ -59,7 +62,10 @@ def _seqgen_describe(model):
             return []
 
     def one(layer, wrapper=None):
-        config = safe(layer.get_config())
+        try:
+            config = safe(layer.get_config())
+        except Exception:  # a custom layer without a serialisable config (its weights still describe it)
+            config = {}
         for attr in ("activation", "recurrent_activation"):
             fn = getattr(layer, attr, None)
             if fn is None and attr in config and hasattr(layer, "cell"):
@@ -69,6 +75,7 @@ def _seqgen_describe(model):
         outer = wrapper or layer
         return {"class": type(layer).__name__, "name": outer.name, "config": config,
                 "weights": [np.asarray(w, dtype=np.float32) for w in layer.get_weights()],
+                "trainable": [np.asarray(w, dtype=np.float32) for w in getattr(layer, "trainable_weights", [])],
                 "inbound": inbound(outer)}
 
     inputs, alias = set(), {}

@@ -60,6 +60,7 @@ class Dataset:
     license: str
     member: str | None = None
     homepage: str | None = None
+    optional: bool = False  # the course has a fallback (Fashion-MNIST -> scikit-learn's digits)
 
 
 _GH = "https://raw.githubusercontent.com"
@@ -148,6 +149,30 @@ REGISTRY: dict[str, Dataset] = {
             size=47659,
             description="The first 29 Epicurious recipes, all fields: enough to test the loader, not to train.",
             license="recipe text from Epicurious; Learn.co educational content license",
+        ),
+        Dataset(
+            name="fashion_mnist_train_images",
+            folder="fashion-mnist",
+            filename="train-images-idx3-ubyte.gz",
+            url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz",
+            sha256="3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+            size=26421880,
+            description="Fashion-MNIST training images: 60,000 28x28 grey images (IDX, gzip).",
+            license="MIT (c) 2017 Zalando SE",
+            homepage="https://github.com/zalandoresearch/fashion-mnist",
+            optional=True,
+        ),
+        Dataset(
+            name="fashion_mnist_test_images",
+            folder="fashion-mnist",
+            filename="t10k-images-idx3-ubyte.gz",
+            url="http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz",
+            sha256="346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+            size=4422102,
+            description="Fashion-MNIST test images: 10,000 28x28 grey images (IDX, gzip).",
+            license="MIT (c) 2017 Zalando SE",
+            homepage="https://github.com/zalandoresearch/fashion-mnist",
+            optional=True,
         ),
         Dataset(
             name="epirecipes",

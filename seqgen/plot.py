@@ -1,4 +1,4 @@
-"""Plots and tables the chapters share: training curves, attention heat maps and sample tables."""
+"""Plots and tables the chapters share: training curves, attention heat maps, image grids and sample tables."""
 
 from __future__ import annotations
 
@@ -122,3 +122,20 @@ def show_table(rows: Sequence[Mapping[str, Any]]):
         return None
     display(HTML(markup))
     return markup
+
+
+def plot_image_grid(images: Any, title: str = "", ncols: int = 8, vmax: float | None = None, cmap: str = "gray_r"):
+    """Grey images (N, H, W) in a grid, ``ncols`` per row, one colour scale (0..``vmax``). Returns the figure."""
+    images = np.asarray(images)
+    n = len(images)
+    nrows = max(1, -(-n // ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * 0.9, nrows * 0.9 + (0.4 if title else 0)), squeeze=False)
+    vmax = float(images.max()) if vmax is None and n else vmax
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, image in zip(axes.ravel(), images):
+        ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

@@ -53,9 +53,14 @@ def reference_answers(stem: str) -> dict[str, str]:
     return {ex.id: pipeline.solution_source(nb.cells[ex.answer_index].source) for ex in exercise_cells(nb)}
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1)
 def chapter_kernel(stem: str):
-    """The chapter run once, in process, with the reference answers (training skipped)."""
+    """The chapter run in process with the reference answers (training skipped).
+
+    One at a time: every LocalKernel is IPython's one shell, and running a chapter clears
+    its namespace, so the previous chapter's kernel is gone (conftest.py groups the tests by
+    chapter, so that each chapter runs once).
+    """
     return local_kernel_for(stem)
 
 

@@ -24,7 +24,7 @@ from autograder.tags import exercise_cells
 
 MUTANT_DIR = Path(__file__).parent / "mutants"
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
-# One xdist group: with `pytest -n 2 --dist loadgroup` the batch fixture runs once, on one worker.
+# One xdist group, and a session fixture: the batch runs once, on one worker, even if xdist interleaves modules.
 pytestmark = pytest.mark.xdist_group("grading")
 
 
@@ -60,7 +60,7 @@ def reference(stem: str) -> dict[str, str]:
     return {ex.id: pipeline.solution_source(nb.cells[ex.answer_index].source) for ex in exercise_cells(nb)}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """All chapters' four submissions, graded in one batch."""
     folder = tmp_path_factory.mktemp("submissions")

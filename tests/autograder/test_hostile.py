@@ -80,7 +80,7 @@ def traces() -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def hostile(tmp_path_factory):
     reference = reference_answers()
     seqgen_copy = tmp_path_factory.mktemp("seqgen-src") / "seqgen"

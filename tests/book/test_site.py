@@ -9,6 +9,7 @@ import pytest
 
 from autograder import pipeline
 from autograder.tags import exercise_cells
+from test_answers_hidden import shown_answers, units  # this folder (pytest's prepend import mode)
 
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
 # All site tests share one build: keep them on one xdist worker.
@@ -63,3 +64,12 @@ def test_student_notebook_is_the_release(site, stem):
     assert graded and len(graded) == len(answers)
     assert all("raise NotImplementedError()" in c.source for c in answers)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_no_student_notebook_shows_an_answer(site, stem):
+    """Does no definition (nor the top-level code) of the released student notebook show an exercise's answer?"""
+    nb = nbformat.read(pipeline.COURSE_DIR / "release" / stem / f"{stem}.ipynb", as_version=4)
+    found = units([(list(c.metadata.get("tags", [])), c.source) for c in nb.cells if c.cell_type == "code"])
+    shown = {name: shown_answers(node) for name, node in found.items() if shown_answers(node)}
+    assert not shown, f"the released {stem} notebook shows answers: {shown}"
