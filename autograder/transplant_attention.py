@@ -93,7 +93,8 @@ def attention_seq2seq_from_description(layers: list[dict]):
         raise TransplantError(f"expected both embeddings of one shape and both LSTMs of one size, got embeddings "
                               f"{tables[0].shape}, {tables[1].shape} and LSTM units {sorted(hidden)}")
     model_class = AdditiveAttentionSeq2seq if att["class"] == "AdditiveAttention" else AttentionSeq2seq
-    config = AttentionConfig(vocab_size=int(tables[0].shape[0]), wordvec=int(tables[0].shape[1]), hidden=hidden.pop())
+    config = AttentionConfig(vocab_size=int(tables[0].shape[0]), wordvec=int(tables[0].shape[1]), hidden=hidden.pop(),
+                             carry_cell=True)  # the Keras decoder starts from initial_state=[h, c]
     reference = model_class(config)
     copy_embedding(enc_embed, reference.encoder.embedding)
     copy_lstm(enc, reference.encoder.lstm)

@@ -92,6 +92,20 @@ def test_bidirectional_encoder_reads_both_ways():
         BiEncoder(AttentionConfig(vocab_size=5, wordvec=2, hidden=7))
 
 
+def test_the_decoder_starts_from_h_and_zero_unless_carry_cell():
+    """Does the decoder start from (h, 0) by default (the source book's) and from (h, c) with carry_cell?"""
+    torch.manual_seed(4)
+    src, tgt = torch.randint(0, 11, (2, 6)), torch.randint(0, 11, (2, 3))
+    for carry in (False, True):
+        model = AttentionSeq2seq(AttentionConfig(vocab_size=11, wordvec=4, hidden=8, carry_cell=carry))
+        enc_hs, (h, c) = model.encoder(src)
+        state = (h, c if carry else torch.zeros_like(c))
+        with torch.no_grad():
+            torch.testing.assert_close(model(src, tgt), model.decoder(tgt, enc_hs, state)[0])
+            other = model.decoder(tgt, enc_hs, (h, torch.zeros_like(c) if carry else c))[0]
+        assert not torch.allclose(model(src, tgt), other), carry
+
+
 def test_attention_weights_are_distributions():
     """Are the model's alignment weights (B, T, S) non-negative and summing to 1 over the encoder steps?"""
     model = AdditiveAttentionSeq2seq(CONFIG)
