@@ -16,7 +16,8 @@ spellings Keras allows for one architecture to one form (an ``Activation`` or
 builders (:func:`lstm_lm_from_description`, :func:`charrnn_from_description`, and
 the layer-level :func:`embedding_from`, :func:`linear_from`, :func:`lstm_from`,
 :func:`gru_from` for encoder/decoder models) make the torch reference holding the
-weights. What cannot be mapped raises :class:`TransplantError` saying what was
+weights (chapter 7's attention seq2seq, a graph rather than a chain: :mod:`autograder.transplant_attention`).
+What cannot be mapped raises :class:`TransplantError` saying what was
 expected and what came: that message is the student's feedback.
 
 Layouts (Keras -> torch):

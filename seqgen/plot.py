@@ -1,4 +1,4 @@
-"""Plots and tables the chapters share: training curves, image grids and sample tables."""
+"""Plots and tables the chapters share: training curves, attention heat maps, image grids and sample tables."""
 
 from __future__ import annotations
 
@@ -93,6 +93,26 @@ def plot_history(history: Any, metrics: Sequence[str] = ("loss",), title: str = 
         print("no training history to plot (training was skipped)")
         return None
     return plot_panels(panels, title)
+
+
+def plot_attention(weights, inputs: Sequence[str], outputs: Sequence[str], ax=None, title: str = ""):
+    """Heat map of attention weights (T, S): input tokens on x, output tokens on y, brighter = larger.
+
+    ``inputs`` labels the S columns and ``outputs`` the T rows (spaces shown as a visible blank).
+    Returns the axes.
+    """
+    weights = np.asarray(weights, dtype=float)
+    if weights.shape != (len(outputs), len(inputs)):
+        raise ValueError(f"weights of shape {weights.shape} for {len(outputs)} outputs and {len(inputs)} inputs")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(4, 0.3 * len(inputs)), max(2.5, 0.3 * len(outputs))))
+    ax.imshow(weights, cmap="gray", vmin=0.0, vmax=1.0, aspect="auto")
+    show = lambda t: "\u2423" if t == " " else t  # noqa: E731 - the open-box sign for a space
+    ax.set_xticks(range(len(inputs)), [show(t) for t in inputs], fontsize=8)
+    ax.set_yticks(range(len(outputs)), [show(t) for t in outputs], fontsize=8)
+    if title:
+        ax.set_title(title)
+    return ax
 
 
 def show_table(rows: Sequence[Mapping[str, Any]]):

@@ -75,3 +75,12 @@ def test_chapter5_trains_with_the_cpu_preset():
     preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("05_seq2seq"))
     assert (c["N_PAIRS"], c["EMBED_DIM"], c["LATENT_DIM"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
         preset.n_pairs, preset.embed_dim, preset.latent_dim, preset.batch_size, preset.epochs, preset.lr)
+
+
+def test_chapter7_trains_with_the_cpu_preset():
+    """Do chapter 7's Keras runs use exactly the reference's attention_seq2seq `cpu` preset?"""
+    from solutions.experiments.attention_seq2seq import PRESETS
+
+    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("07_attention"))
+    assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
+        preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)

@@ -1,4 +1,4 @@
-"""seqgen.plot: figures that read well on the site, on a desktop and on a phone."""
+"""seqgen.plot: figures that read well on the site, on a desktop and on a phone; attention heat maps."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
-from seqgen.plot import plot_curves, plot_history  # noqa: E402
+from seqgen.plot import plot_attention, plot_curves, plot_history  # noqa: E402
 
 
 def test_epoch_axis_has_whole_number_ticks():
@@ -47,3 +48,18 @@ def test_image_grid_is_at_most_phone_friendly_wide():
     fig = plot_image_grid(np.zeros((16, 16, 16)), title="samples", ncols=8, vmax=3)
     assert fig.get_size_inches()[0] <= 5.6 + 1e-9
     plt.close(fig)
+
+
+def test_attention_heat_map_labels_inputs_on_x_and_outputs_on_y():
+    """Does the heat map show weights (T, S) as an image with the S input labels on x and the T output labels on y?"""
+    w = np.random.default_rng(0).dirichlet(np.ones(4), size=3)  # (3, 4)
+    ax = plot_attention(w, list("ab c"), list("xyz"))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "\u2423", "c"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["x", "y", "z"]
+    np.testing.assert_array_equal(ax.images[0].get_array(), w)
+
+
+def test_attention_heat_map_refuses_mismatched_labels():
+    """Are weights whose shape does not match the labels refused, naming both?"""
+    with pytest.raises(ValueError, match=r"\(3, 4\) for 4 outputs and 4 inputs"):
+        plot_attention(np.zeros((3, 4)), list("abcd"), list("wxyz"))
