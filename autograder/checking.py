@@ -410,8 +410,6 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
     exercises = exercise_cells(nb)
     answer_ids = {ex.answer_index: ex.id for ex in exercises}
     test_ids = {ex.tests_index: ex.id for ex in exercises}
-    if autograding:
-        os.environ["NBGRADER_EXECUTION"] = "autograde"
     import sys
 
     from IPython.core.interactiveshell import InteractiveShell
@@ -431,17 +429,34 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
             sys.modules["__main__"] = main
     kernel = LocalKernel(shell.user_ns)
     kernel.visible_errors = {}
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        source = cell.source
-        if index in answer_ids:
-            source = answers.get(answer_ids[index], solution_source(source))
-        result = shell.run_cell(source, silent=True)
-        if result.error_in_exec is not None or result.error_before_exec is not None:
-            error = result.error_in_exec or result.error_before_exec
-            if index in answer_ids or index in test_ids:
-                kernel.visible_errors[answer_ids.get(index) or test_ids[index]] = f"{type(error).__name__}: {error}"
-            else:
-                raise RuntimeError(f"{stem}: cell {index} raised {type(error).__name__}: {error}\n{source[:500]}")
+    with _autograding_env(autograding):
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            source = cell.source
+            if index in answer_ids:
+                source = answers.get(answer_ids[index], solution_source(source))
+            result = shell.run_cell(source, silent=True)
+            if result.error_in_exec is not None or result.error_before_exec is not None:
+                error = result.error_in_exec or result.error_before_exec
+                if index in answer_ids or index in test_ids:
+                    kernel.visible_errors[answer_ids.get(index) or test_ids[index]] = f"{type(error).__name__}: {error}"
+                else:
+                    raise RuntimeError(f"{stem}: cell {index} raised {type(error).__name__}: {error}\n{source[:500]}")
     return kernel
+
+
+@contextlib.contextmanager
+def _autograding_env(on: bool) -> Iterator[None]:
+    """``NBGRADER_EXECUTION`` set while a chapter runs in process, and put back after: left set, it made
+    the site build in the same pytest worker skip every chapter's training (CI found no figures)."""
+    old = os.environ.get("NBGRADER_EXECUTION")
+    if on:
+        os.environ["NBGRADER_EXECUTION"] = "autograde"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("NBGRADER_EXECUTION", None)
+        else:
+            os.environ["NBGRADER_EXECUTION"] = old

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
@@ -20,7 +21,9 @@ def _square(x: int) -> int:
 def test_running_a_chapter_in_process_leaves_main_alone_and_spawn_working():
     """After chapters ran in this process, is __main__ still ours (a spawn pool starts) and each kernel still whole?"""
     main = sys.modules["__main__"]
+    before = os.environ.get("NBGRADER_EXECUTION")
     kernel = local_kernel_for("06_peeky_reverse")
+    assert os.environ.get("NBGRADER_EXECUTION") == before  # a later site build must train (it found no figures)
     assert kernel.defines("reverse_questions")
     other = local_kernel_for("02_tokenization")  # another chapter after it: the first kernel keeps its names
     assert other.defines("pad_punctuation") and not other.defines("reverse_questions")

@@ -4,7 +4,7 @@ Per chapter, four submissions in one parallel batch (``--jobs 2``): the referenc
 the released stub (zero, and the notebook runs to the end), the kept alternatives (full marks)
 and ONE kept wrong answer, whose per-exercise result must equal what the in-process check
 (``LocalKernel``) gives: proof that the fast path and the grader agree. The exhaustive mutant
-proofs (each wrong answer loses exactly its points) run in process (tests/autograder/test_checks.py).
+proofs (each wrong answer loses exactly its points) run in process (tests/autograder/test_mutants.py).
 """
 
 from __future__ import annotations
