@@ -17,6 +17,7 @@ import importlib
 import json
 import math
 import pkgutil
+import sys
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -128,9 +129,30 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"done in {seconds:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
     if args.save is not None:
         record = {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset),
-                  "device": str(device), "seconds": seconds, "result": result}
+                  "seed": getattr(preset, "seed", None), "device": str(device), "seconds": seconds,
+                  "argv": list(argv) if argv is not None else sys.argv[1:], **run_environment(device),
+                  "result": result}
         save_run(args.save, record, getattr(module, "curves", None))
     return result
+
+
+def run_environment(device: torch.device) -> dict:
+    """When and on what a run happened: UTC date, device name, CPU, threads and package versions."""
+    import datetime
+    import os
+    import platform
+
+    import numpy
+
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else (platform.processor() or platform.machine())
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.machine()
+    return {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "device_name": name, "cpu": cpu, "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+            "versions": {"python": platform.python_version(), "torch": torch.__version__, "numpy": numpy.__version__,
+                         "cuda": torch.version.cuda if torch.cuda.is_available() else None}}
 
 
 def save_run(folder: Path, record: dict, curves: Callable[[dict], dict] | None = None) -> None:

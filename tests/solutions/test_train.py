@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from solutions import train
 from solutions.experiments import seq2seq as experiment
@@ -50,6 +51,9 @@ def test_save_writes_the_record_and_the_curves(monkeypatch, tmp_path):
     record = json.loads((tmp_path / "run" / "result.json").read_text())
     assert record["experiment"] == "lstm_lm" and record["preset"]["epochs"] == 2
     assert record["result"]["history"] == history and record["seconds"] >= 0
+    assert record["seed"] == lstm_lm.PRESETS["cpu"].seed and record["device"] == "cpu"
+    assert record["date"].startswith("20") and record["versions"]["torch"] == torch.__version__
+    assert record["cpu_count"] >= 1 and record["argv"][0] == "lstm_lm"
     assert (tmp_path / "run" / "curves.png").stat().st_size > 10_000
     assert history_panels(history) == {"loss": {"train": [5.0, 4.0], "validation": [5.1, 4.4]},
                                              "perplexity": {"validation": [160.0, 81.0]}}
