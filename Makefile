@@ -11,6 +11,9 @@ STAMP := $(VENV)/.installed
 export SEQGEN_DATA_MIRROR ?= $(abspath ../shared/data)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# OpenMP (torch's CPU threads) waits by sleeping: spinning threads starve each other on a shared CPU
+# (see solutions/__init__.py and benchmarks/speed.py).
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: setup book release grade test test-fast train-lstm bench bench-grade clean
 
@@ -44,7 +47,9 @@ train-lstm: setup
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup
+	$(PY) benchmarks/peak.py
 	$(PY) benchmarks/lstm_lm.py
+	$(PY) benchmarks/char_gru.py
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
 bench-grade: setup

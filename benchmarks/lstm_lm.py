@@ -1,79 +1,135 @@
-"""Side-by-side speed of the chapter 1 language model, measured in one run.
+"""Side-by-side training speed of chapter 1's language model, measured in one run.
 
-    python benchmarks/lstm_lm.py [--steps 30] [--batch 64] [--seq 40] [--vocab 3000]
+    python benchmarks/lstm_lm.py [--steps 20] [--batch 64] [--seq 40] [--vocab 3000] [--levers] [--profile]
 
-Prints training throughput (tokens/s) of the same Embedding-LSTM-Dense model in
-Keras (TensorFlow backend, as the chapter trains it) and in the PyTorch reference,
-and forward throughput of a NumPy LSTM loop (the from-scratch reference) against
-torch.nn.LSTM, with the ratios. Numbers depend on the machine: compare ratios.
+Trains the same Embedding-LSTM-Dense model for the same steps in Keras (TensorFlow
+backend, as the chapter trains it: softmax output, sample weights) and in the
+PyTorch reference (``solutions.experiments.lstm_lm.lm_loss``: logits, masked
+cross-entropy), and prints tokens/s and the torch/Keras ratio of the reference
+as ``solutions.train.fit`` runs it (``FIT_LEVERS``). ``--levers`` also times each
+speed lever on its own (see ``benchmarks/speed.py``); ``--profile`` lists the
+ops of one torch step (``mkldnn_rnn_layer`` means the oneDNN LSTM kernel runs).
+It ends with the forward speed of the NumPy LSTM loop against ``torch.nn.LSTM``.
+Numbers depend on the machine and its load: compare ratios from one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import time
+import sys
 
+# libgomp reads this when torch loads; --omp-default measures its default (spin, then sleep).
+if "--omp-default" in sys.argv:
+    os.environ.pop("OMP_WAIT_POLICY", None)
+else:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from benchmarks.speed import keras_seconds, lever_context, machine_line, print_keras, profile_ops, run_levers, time_steps, torch_step
+from solutions.experiments.lstm_lm import lm_loss
 from solutions.lstm_lm import LSTMLanguageModel, LSTMLMConfig
 from solutions.numpy_layers import lstm_step
+from solutions.train import FIT_LEVERS
+
+LEVERS = ["fused", "foreach", "no_item", "flush_denormal", "1_thread", "no_mkldnn", "softmax_log", "compile_loss",
+          "compile_opt", "bf16", "transposed"]
 
 
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up (graph tracing, allocator)
-    start = time.perf_counter()
-    for _ in range(repeats):
-        fn()
-    return (time.perf_counter() - start) / repeats
+def softmax_log_loss(model, batch):
+    """``lm_loss`` written the Keras way: softmax, then the log of the target's probability."""
+    (ids,) = batch
+    x, y = ids[:, :-1], ids[:, 1:]
+    logits, _ = model(x)
+    probs = torch.softmax(logits, -1)  # (B, T, V)
+    nll = -torch.log(probs.gather(-1, y[..., None]).squeeze(-1).clamp_min(1e-7))  # (B, T)
+    real = (x != 0).float()
+    n = int(real.sum())
+    return (nll * real).sum() / max(n, 1), n
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--seq", type=int, default=40)
-    parser.add_argument("--vocab", type=int, default=3000)
-    parser.add_argument("--embed", type=int, default=100)
-    parser.add_argument("--hidden", type=int, default=128)
-    args = parser.parse_args()
-    B, T, V, E, H = args.batch, args.seq, args.vocab, args.embed, args.hidden
-    rng = np.random.default_rng(0)
-    x = rng.integers(1, V, size=(B, T + 1))
-    tokens = B * T
-    print(f"batch {B} x {T} tokens, vocab {V}, embed {E}, hidden {H}; torch threads {torch.get_num_threads()}")
+def transposed_loss(model, batch):
+    """``lm_loss`` as it was: cross-entropy of the logits transposed to (B, V, T), a strided layout."""
+    (ids,) = batch
+    x, y = ids[:, :-1], ids[:, 1:]
+    logits, _ = model(x)  # (B, T, V)
+    nll = F.cross_entropy(logits.transpose(1, 2), y, reduction="none")  # (B, T)
+    real = (x != 0).float()
+    n = int(real.sum())
+    return (nll * real).sum() / max(n, 1), n
 
-    # Keras, as chapter 1 trains it (softmax output, sample weights).
+
+def keras_model(V: int, E: int, H: int):
     model = keras.Sequential([
         keras.Input((None,), dtype="int32"), keras.layers.Embedding(V, E),
         keras.layers.LSTM(H, return_sequences=True), keras.layers.Dense(V, activation="softmax"),
     ])
     model.compile(keras.optimizers.Adam(1e-3), keras.losses.SparseCategoricalCrossentropy())
-    xs, ys, ws = x[:, :-1], x[:, 1:], np.ones((B, T), "float32")
-    keras_step = timed(lambda: model.train_on_batch(xs, ys, sample_weight=ws), args.steps)
+    return model
 
-    # The PyTorch reference, one optimiser step per batch.
-    ref = LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))
-    opt = torch.optim.Adam(ref.parameters(), 1e-3)
-    ids = torch.from_numpy(x)
 
-    def torch_train():
-        logits, _ = ref(ids[:, :-1])
-        loss = F.cross_entropy(logits.reshape(-1, V), ids[:, 1:].reshape(-1))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+def flops_per_token(V: int, E: int, H: int) -> float:
+    """Multiply-adds x 2 of the forward pass per token, x 3 for forward + backward (weights and inputs)."""
+    forward = 2 * (4 * (E * H + H * H) + H * V)
+    return 3 * forward
 
-    torch_step = timed(torch_train, args.steps)
-    print(f"train step   Keras/TF {tokens / keras_step:>10,.0f} tok/s   torch {tokens / torch_step:>10,.0f} tok/s   "
-          f"torch/Keras = {keras_step / torch_step:.2f}x")
 
-    # Forward pass of the LSTM layer alone: NumPy loop over time vs torch.nn.LSTM.
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seq", type=int, default=40)
+    parser.add_argument("--vocab", type=int, default=3000)
+    parser.add_argument("--embed", type=int, default=100)
+    parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--levers", action="store_true", help="also time each speed lever on its own")
+    parser.add_argument("--only", nargs="*", default=None, help="levers to time, each alone or joined by + (default: each alone)")
+    parser.add_argument("--profile", action="store_true", help="list the ops of one torch step")
+    parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
+    args = parser.parse_args()
+    B, T, V, E, H = args.batch, args.seq, args.vocab, args.embed, args.hidden
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, V, size=(B, T + 1))
+    tokens = B * T
+    flops = flops_per_token(V, E, H)
+    print(f"chapter 1 LSTM LM: batch {B} x {T} tokens, vocab {V}, embed {E}, hidden {H}; "
+          f"{flops / 1e6:.2f} MFLOP per token trained ({flops * tokens / 1e9:.1f} GFLOP per step)")
+    print(machine_line())
+
+    model = keras_model(V, E, H)
+    keras_s = keras_seconds(model, x[:, :-1], x[:, 1:], args.steps, sample_weight=np.ones((B, T), "float32"))
+    batch = (torch.from_numpy(x),)
+    make = lambda: LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
+    variants = {"baseline (for-loop Adam, .item())": set()}
+    if args.levers:
+        for lever in args.only or LEVERS:
+            variants["+ " + lever] = set(lever.split("+"))
+    variants[f"as fit runs it {sorted(FIT_LEVERS)}"] = set(FIT_LEVERS)
+    losses = {name: (softmax_log_loss if "softmax_log" in lv else transposed_loss if "transposed" in lv else lm_loss)
+              for name, lv in variants.items()}
+    print_keras(tokens, keras_s)
+    results = {}
+    for name, levers in variants.items():
+        results.update(run_levers(make, losses[name], batch, {name: levers}, args.steps, tokens, keras_s))
+    best = max(results.values())
+    print(f"  Keras at {tokens / keras_s * flops / 1e9:.0f} GFLOP/s; best torch at {best * flops / 1e9:.0f} GFLOP/s")
+    if args.profile:
+        torch.manual_seed(0)
+        levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
+        print(f"profile of one step with {sorted(levers)}:")
+        with lever_context(levers):
+            print(profile_ops(torch_step(make(), transposed_loss if "transposed" in levers else lm_loss, batch, levers)))
+    numpy_vs_torch(rng, B, T, E, H, args.steps)
+
+
+def numpy_vs_torch(rng, B: int, T: int, E: int, H: int, steps: int) -> None:
+    """Forward pass of the LSTM layer alone: NumPy loop over time vs torch.nn.LSTM."""
     xe = rng.normal(size=(B, T, E)).astype("float32")
     Wx, Wh, b = (rng.normal(0, 0.1, size=s).astype("float32") for s in [(E, 4 * H), (H, 4 * H), (4 * H,)])
 
@@ -89,9 +145,8 @@ def main() -> None:
         with torch.no_grad():
             lstm(xt)
 
-    np_time = timed(numpy_forward, args.steps)
-    torch_time = timed(torch_forward, args.steps)
-    print(f"LSTM forward NumPy    {tokens / np_time:>10,.0f} tok/s   torch {tokens / torch_time:>10,.0f} tok/s   "
+    np_time, torch_time = time_steps(numpy_forward, steps), time_steps(torch_forward, steps)
+    print(f"LSTM forward NumPy    {B * T / np_time:>10,.0f} tok/s   torch {B * T / torch_time:>10,.0f} tok/s   "
           f"torch/NumPy = {np_time / torch_time:.2f}x")
 
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from seqgen.datasets import fra_eng_pairs
 
 from ..char_seq2seq import CharGRUSeq2seq, CharSeq2seq, CharSeq2seqConfig
-from ..train import batches
+from ..train import batches, sequence_cross_entropy
 
 PAD, START, STOP = "", "\t", "\n"  # id 0 is padding; targets are "\t" + French + "\n"
 
@@ -106,7 +106,7 @@ def run(preset: CharSeq2seqPreset, device: torch.device) -> dict:
             s, t = s.to(device), t.to(device)
             logits = model(s, t[:, :-1])  # (B, T, V)
             y = t[:, 1:]
-            loss = F.cross_entropy(logits.transpose(1, 2), y, ignore_index=-100 if preset.count_padding else 0)
+            loss = sequence_cross_entropy(logits, y, ignore_index=-100 if preset.count_padding else 0)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()

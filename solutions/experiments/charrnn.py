@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from seqgen import data
 
 from ..chars import CharTokenizer, stateful_batches, time_split, window_starts
 from ..charrnn import CharRNNConfig, build_charrnn, detach_state
-from ..train import fit
+from ..train import fit, sequence_cross_entropy
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def char_loss(model, batch, state=None):
     (rows,) = batch
     x, y = rows[:, :-1], rows[:, 1:]  # (B, T) each
     logits, state = model(x, state)  # (B, T, V)
-    return F.cross_entropy(logits.transpose(1, 2), y), y.numel(), state, logits
+    return sequence_cross_entropy(logits, y), y.numel(), state, logits
 
 
 class StatefulLoss:

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from seqgen import corpora
 
 from .. import text
 from ..lstm_lm import LSTMLanguageModel, LSTMLMConfig
-from ..train import batches, fit, perplexity
+from ..train import batches, fit, perplexity, sequence_cross_entropy
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def lm_loss(model, batch):
     x, y = ids[:, :-1], ids[:, 1:]  # (B, T) each
     logits, _ = model(x)  # (B, T, V)
     real = (x != 0).float()  # (B, T)
-    nll = F.cross_entropy(logits.transpose(1, 2), y, reduction="none")  # (B, T)
+    nll = sequence_cross_entropy(logits, y, reduction="none")  # (B, T)
     n = int(real.sum())
     return (nll * real).sum() / max(n, 1), n
 

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from seqgen.datasets import CharVocab, addition_lines, encode, parse_lines
 
 from ..seq2seq import PeekySeq2seq, Seq2seq, Seq2seqConfig
-from ..train import batches, fit
+from ..train import batches, fit, sequence_cross_entropy
 
 VARIANTS = {"baseline": (Seq2seq, False), "reverse": (Seq2seq, True), "reverse+peeky": (PeekySeq2seq, True)}
 
@@ -49,7 +48,7 @@ def addition_data(n_train: int, n_test: int, seed: int = 0):
 def seq2seq_loss(model, batch):
     src, tgt = batch
     logits = model(src, tgt[:, :-1])  # (B, T, V)
-    return F.cross_entropy(logits.transpose(1, 2), tgt[:, 1:]), tgt[:, 1:].numel()
+    return sequence_cross_entropy(logits, tgt[:, 1:]), tgt[:, 1:].numel()
 
 
 def exact_match(model, src: torch.Tensor, tgt: torch.Tensor, batch_size: int = 1000) -> float:
