@@ -1,6 +1,6 @@
 """Side-by-side training speed of chapter 3's two-layer character GRU, measured in one run.
 
-    python benchmarks/char_gru.py [--steps 10] [--batch 64] [--seq 100] [--vocab 65] [--levers] [--profile]
+    python benchmarks/char_gru.py [--steps 3] [--rounds 5] [--batch 64] [--seq 100] [--vocab 65] [--levers] [--profile]
 
 Trains the same Embedding-GRU-GRU-Dense model for the same steps in Keras
 (TensorFlow backend, as the chapter trains it: softmax output) and in the PyTorch
@@ -29,7 +29,7 @@ import keras
 import numpy as np
 import torch
 
-from benchmarks.speed import keras_seconds, lever_context, machine_line, print_keras, profile_ops, run_levers, torch_step
+from benchmarks.speed import keras_step, lever_context, machine_line, profile_ops, run_variants, torch_step
 from solutions.charrnn import CharRNNConfig, build_charrnn
 from solutions.experiments.charrnn import char_loss
 from solutions.train import FIT_LEVERS
@@ -42,6 +42,11 @@ def transposed_loss(model, batch):
     (rows,) = batch
     logits, _ = model(rows[:, :-1])  # (B, T, V)
     return torch.nn.functional.cross_entropy(logits.transpose(1, 2), rows[:, 1:]), rows[:, 1:].numel()
+
+
+def loss_for(levers: set[str]):
+    """The loss a variant trains with: the reference's ``char_loss`` unless a lever replaces it."""
+    return transposed_loss if "transposed" in levers else (lambda model, batch: char_loss(model, batch)[:2])
 
 
 def keras_model(V: int, E: int, H: int):
@@ -62,7 +67,8 @@ def flops_per_token(V: int, E: int, H: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--steps", type=int, default=3, help="steps of each variant per round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seq", type=int, default=100)
     parser.add_argument("--vocab", type=int, default=65, help="characters (tinyshakespeare has 65)")
@@ -80,27 +86,22 @@ def main() -> None:
           f"{flops / 1e6:.2f} MFLOP per character trained ({flops * tokens / 1e9:.1f} GFLOP per step)")
     print(machine_line())
 
-    keras_s = keras_seconds(keras_model(V, E, H), x[:, :-1], x[:, 1:], args.steps)
+    keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:])
     batch = (torch.from_numpy(x),)
     make = lambda: build_charrnn(CharRNNConfig(vocab_size=V, embed_dim=E, hidden=H, num_layers=2))  # noqa: E731
-    loss = lambda model, batch: char_loss(model, batch)[:2]  # noqa: E731
-    variants = {"baseline (for-loop Adam, .item())": set()}
+    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
+    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
     if args.levers:
         for lever in args.only or LEVERS:
-            variants["+ " + lever] = set(lever.split("+"))
-    variants[f"as fit runs it {sorted(FIT_LEVERS)}"] = set(FIT_LEVERS)
-    print_keras(tokens, keras_s)
-    results = {}
-    for name, levers in variants.items():
-        loss_fn = transposed_loss if "transposed" in levers else loss
-        results.update(run_levers(make, loss_fn, batch, {name: levers}, args.steps, tokens, keras_s))
-    print(f"  Keras at {tokens / keras_s * flops / 1e9:.0f} GFLOP/s; best torch at {max(results.values()) * flops / 1e9:.0f} GFLOP/s")
+            variants["torch + " + lever] = set(lever.split("+"))
+    print(f"{args.rounds} rounds of {args.steps} steps of each, in turn:")
+    run_variants(keras_train, make, loss_for, batch, variants, args.rounds, args.steps, tokens, flops, reference)
     if args.profile:
         torch.manual_seed(0)
         levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
         print(f"profile of one step with {sorted(levers)}:")
         with lever_context(levers):
-            print(profile_ops(torch_step(make(), transposed_loss if "transposed" in levers else loss, batch, levers)))
+            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
 
 
 if __name__ == "__main__":

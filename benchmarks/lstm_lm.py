@@ -1,6 +1,6 @@
 """Side-by-side training speed of chapter 1's language model, measured in one run.
 
-    python benchmarks/lstm_lm.py [--steps 20] [--batch 64] [--seq 40] [--vocab 3000] [--levers] [--profile]
+    python benchmarks/lstm_lm.py [--steps 4] [--rounds 5] [--batch 64] [--seq 40] [--vocab 3000] [--levers] [--profile]
 
 Trains the same Embedding-LSTM-Dense model for the same steps in Keras (TensorFlow
 backend, as the chapter trains it: softmax output, sample weights) and in the
@@ -32,7 +32,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from benchmarks.speed import keras_seconds, lever_context, machine_line, print_keras, profile_ops, run_levers, time_steps, torch_step
+from benchmarks.speed import keras_step, lever_context, machine_line, profile_ops, run_variants, time_steps, torch_step
 from solutions.experiments.lstm_lm import lm_loss
 from solutions.lstm_lm import LSTMLanguageModel, LSTMLMConfig
 from solutions.numpy_layers import lstm_step
@@ -65,6 +65,11 @@ def transposed_loss(model, batch):
     return (nll * real).sum() / max(n, 1), n
 
 
+def loss_for(levers: set[str]):
+    """The loss a variant trains with: the reference's ``lm_loss`` unless a lever replaces it."""
+    return softmax_log_loss if "softmax_log" in levers else transposed_loss if "transposed" in levers else lm_loss
+
+
 def keras_model(V: int, E: int, H: int):
     model = keras.Sequential([
         keras.Input((None,), dtype="int32"), keras.layers.Embedding(V, E),
@@ -82,7 +87,8 @@ def flops_per_token(V: int, E: int, H: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=4, help="steps of each variant per round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seq", type=int, default=40)
     parser.add_argument("--vocab", type=int, default=3000)
@@ -102,29 +108,22 @@ def main() -> None:
           f"{flops / 1e6:.2f} MFLOP per token trained ({flops * tokens / 1e9:.1f} GFLOP per step)")
     print(machine_line())
 
-    model = keras_model(V, E, H)
-    keras_s = keras_seconds(model, x[:, :-1], x[:, 1:], args.steps, sample_weight=np.ones((B, T), "float32"))
+    keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:], sample_weight=np.ones((B, T), "float32"))
     batch = (torch.from_numpy(x),)
     make = lambda: LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
-    variants = {"baseline (for-loop Adam, .item())": set()}
+    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
+    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
     if args.levers:
         for lever in args.only or LEVERS:
-            variants["+ " + lever] = set(lever.split("+"))
-    variants[f"as fit runs it {sorted(FIT_LEVERS)}"] = set(FIT_LEVERS)
-    losses = {name: (softmax_log_loss if "softmax_log" in lv else transposed_loss if "transposed" in lv else lm_loss)
-              for name, lv in variants.items()}
-    print_keras(tokens, keras_s)
-    results = {}
-    for name, levers in variants.items():
-        results.update(run_levers(make, losses[name], batch, {name: levers}, args.steps, tokens, keras_s))
-    best = max(results.values())
-    print(f"  Keras at {tokens / keras_s * flops / 1e9:.0f} GFLOP/s; best torch at {best * flops / 1e9:.0f} GFLOP/s")
+            variants["torch + " + lever] = set(lever.split("+"))
+    print(f"{args.rounds} rounds of {args.steps} steps of each, in turn:")
+    run_variants(keras_train, make, loss_for, batch, variants, args.rounds, args.steps, tokens, flops, reference)
     if args.profile:
         torch.manual_seed(0)
         levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
         print(f"profile of one step with {sorted(levers)}:")
         with lever_context(levers):
-            print(profile_ops(torch_step(make(), transposed_loss if "transposed" in levers else lm_loss, batch, levers)))
+            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
     numpy_vs_torch(rng, B, T, E, H, args.steps)
 
 

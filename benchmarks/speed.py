@@ -17,6 +17,9 @@ from typing import Callable
 import numpy as np
 import torch
 
+# As torch's OpenMP runtime read it (``solutions`` sets a default when imported, after torch has loaded).
+OMP_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY", "default (spin, then sleep)")
+
 
 def machine_line() -> str:
     """CPU model, cores, torch threads and the load average (timings under load are upper bounds)."""
@@ -25,7 +28,7 @@ def machine_line() -> str:
     except (OSError, StopIteration):
         cpu = "?"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    policy = os.environ.get("OMP_WAIT_POLICY", "default")
+    policy = OMP_WAIT_POLICY
     return (f"{cpu}, {os.cpu_count()} cores, torch {torch.__version__} threads {torch.get_num_threads()}, "
             f"OMP_WAIT_POLICY {policy}, load average {load}")
 
@@ -40,15 +43,15 @@ def time_steps(step: Callable[[], object], steps: int, warmup: int = 3) -> float
     return (time.perf_counter() - start) / steps
 
 
-def keras_seconds(model, x: np.ndarray, y: np.ndarray, steps: int, sample_weight=None) -> float:
-    """Seconds per ``train_on_batch`` of a compiled Keras model (its whole step runs as one graph)."""
-    return time_steps(lambda: model.train_on_batch(x, y, sample_weight=sample_weight), steps)
+def keras_step(model, x: np.ndarray, y: np.ndarray, sample_weight=None) -> Callable[[], object]:
+    """One ``train_on_batch`` of a compiled Keras model (its whole step runs as one graph)."""
+    return lambda: model.train_on_batch(x, y, sample_weight=sample_weight)
 
 
 @contextlib.contextmanager
 def lever_context(levers: set[str]):
     """Process-wide settings some levers change, restored afterwards."""
-    threads, denormal = torch.get_num_threads(), torch.set_flush_denormal(False)
+    threads = torch.get_num_threads()
     mkldnn = torch.backends.mkldnn.enabled
     try:
         if "flush_denormal" in levers:
@@ -96,27 +99,54 @@ def torch_step(model: torch.nn.Module, loss_fn, batch: tuple, levers: set[str], 
     return step
 
 
-def print_keras(tokens: int, keras_s: float) -> None:
-    print(f"  {'Keras (TF, compiled train step)':<44} {tokens / keras_s:>9,.0f} tok/s", flush=True)
+def interleaved(steps: dict[str, Callable[[], object]], contexts: dict[str, Callable], rounds: int,
+                per_round: int) -> dict[str, list[float]]:
+    """Seconds per step of each named step function, measured in ``rounds`` alternating blocks.
+
+    Every block runs each function ``per_round`` times in turn, so all of them see the same
+    load; the ratios of one round are side by side even when the machine's load drifts.
+    """
+    out: dict[str, list[float]] = {name: [] for name in steps}
+    for name, step in steps.items():  # warm-up: tracing, compilation, allocator
+        with contexts[name]():
+            for _ in range(2):
+                step()
+    for _ in range(rounds):
+        for name, step in steps.items():
+            with contexts[name]():
+                start = time.perf_counter()
+                for _ in range(per_round):
+                    step()
+                out[name].append((time.perf_counter() - start) / per_round)
+    return out
 
 
-def run_levers(make_model: Callable[[], torch.nn.Module], loss_fn, batch: tuple, variants: dict[str, set[str]],
-               steps: int, tokens: int, keras_s: float) -> dict[str, float]:
-    """Time each variant (a fresh model with the same seed each time) and print its tokens/s and ratio."""
-    out = {}
+def report(seconds: dict[str, list[float]], tokens: int, flops_per_token: float, reference: str) -> None:
+    """Median tokens/s of each variant and its median per-round ratio to Keras (with the rounds' range)."""
+    keras = np.array(seconds["Keras"])
+    for name, values in seconds.items():
+        values = np.array(values)
+        rate = tokens / np.median(values)
+        line = f"  {name:<46} {rate:>9,.0f} tok/s  {rate * flops_per_token / 1e9:5.0f} GFLOP/s"
+        if name != "Keras":
+            ratios = keras / values
+            line += f"   torch/Keras {np.median(ratios):5.2f}x (rounds {ratios.min():.2f}-{ratios.max():.2f})"
+        if name == reference:
+            line += "   <- the reference"
+        print(line, flush=True)
+
+
+def run_variants(keras_step: Callable[[], object], make_model: Callable[[], torch.nn.Module],
+                 loss_for: Callable[[set[str]], Callable], batch: tuple, variants: dict[str, set[str]],
+                 rounds: int, per_round: int, tokens: int, flops_per_token: float, reference: str) -> None:
+    """Keras and every torch variant (a fresh model with the same seed each) timed in alternating rounds."""
+    steps, contexts = {"Keras": keras_step}, {"Keras": contextlib.nullcontext}
     for name, levers in variants.items():
         torch.manual_seed(0)
-        model = make_model()
         with lever_context(levers):
-            start = time.perf_counter()
-            step = torch_step(model, loss_fn, batch, levers)
-            seconds = time_steps(step, steps)
-            setup = time.perf_counter() - start - seconds * steps
-        out[name] = tokens / seconds
-        extra = f"  (first steps and compilation {setup:.1f} s)" if setup > 2 else ""
-        print(f"  torch {name:<38} {tokens / seconds:>9,.0f} tok/s   torch/Keras {keras_s / seconds:5.2f}x{extra}",
-              flush=True)
-    return out
+            steps[name] = torch_step(make_model(), loss_for(levers), batch, levers)
+        contexts[name] = lambda levers=levers: lever_context(levers)
+    report(interleaved(steps, contexts, rounds, per_round), tokens, flops_per_token, reference)
 
 
 def profile_ops(step: Callable[[], object], top: int = 12) -> str:
