@@ -48,6 +48,14 @@ RENDERED_DIR = ROOT / "rendered"
 CACHE_DIR = ROOT / ".cache" / "executed"
 LOCK_PATH = ROOT / ".cache" / "pipeline.lock"
 HTML_DIR = ROOT / "_build" / "html"
+SITE_STAMP = ROOT / "_build" / "site-inputs.sha256"  # the inputs of the last complete build (see site_digest)
+# Besides the chapters' execution keys, what the release, the pages and the HTML are made from.
+SITE_SOURCES = ["book/**/*", "autograder/**/*.py", "_config.yml", "_toc.yml", "README.md", "pyproject.toml",
+                "requirements-student.txt"]
+GENERATED = {"release", "source", "submitted", "autograded", "feedback", "graded", "work", "__pycache__"}
+SITE_PACKAGES = ["jupyter-book", "sphinx", "nbgrader", "myst-nb", "sphinx-book-theme", "nbformat", "jupytext"]
+# Chapters executed at once when several changed (each kernel is mostly one busy core at a time).
+EXECUTION_JOBS = int(os.environ.get("SEQGEN_BUILD_JOBS", "2"))
 # Code whose changes can change a chapter's outputs: part of the cache key.
 KEY_SOURCES = ["seqgen", "solutions", "autograder/transplant.py"]
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -193,6 +201,66 @@ def executed_chapter(path: Path, force: bool = False) -> nbformat.NotebookNode:
     return nb
 
 
+def _execute_in_child(path: Path, force: bool) -> None:
+    """Worker of :func:`executed_chapters`: execute one chapter into the cache (the parent reads it)."""
+    executed_chapter(path, force=force)
+
+
+def executed_chapters(paths: list[Path], force: bool = False, jobs: int = EXECUTION_JOBS) -> dict:
+    """Every chapter executed (cached ones read), the changed ones ``jobs`` at a time, in separate processes."""
+    stale = [p for p in paths if force or not (CACHE_DIR / f"{p.stem}-{cache_key(p)}.ipynb").is_file()]
+    if jobs > 1 and len(stale) > 1:
+        import concurrent.futures
+        import multiprocessing
+
+        log(f"executing {len(stale)} chapters, {jobs} at a time ...")
+        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        with pool:
+            # Longest first (last build's time) so that the pool does not end on one long chapter.
+            for future in [pool.submit(_execute_in_child, p, force) for p in sorted(stale, key=_last_seconds, reverse=True)]:
+                future.result()
+        force = False  # what was stale is now in the cache
+    return {p.stem: executed_chapter(p, force=force) for p in paths}
+
+
+def _last_seconds(path: Path) -> float:
+    """How long the chapter's last cached execution took (0 when none is cached)."""
+    for old in CACHE_DIR.glob(f"{path.stem}-*.ipynb"):
+        try:
+            return float(nbformat.read(old, as_version=4).metadata.get("seqgen", {}).get("execution_seconds", 0))
+        except Exception:  # an unreadable old cache entry only loses the ordering
+            return 0.0
+    return 0.0
+
+
+def site_digest(paths: list[Path]) -> str:
+    """One hash of everything the site is built from: chapter keys, book and pipeline files, tool versions."""
+    import importlib.metadata
+
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(f"{path.stem}={cache_key(path)}".encode())
+    for pattern in SITE_SOURCES:
+        for f in sorted(ROOT.glob(pattern)):
+            rel = f.relative_to(ROOT)
+            if f.is_file() and not GENERATED & set(rel.parts[:-1]):
+                digest.update(str(rel).encode())
+                digest.update(f.read_bytes())
+    for name in SITE_PACKAGES:
+        try:
+            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name} missing".encode())
+    return digest.hexdigest()
+
+
+def site_is_current(paths: list[Path], digest: str) -> bool:
+    """Whether the last complete build was made from these inputs and its outputs are all still there."""
+    outputs = [HTML_DIR / "index.html"] + [RENDERED_DIR / f"{p.stem}.ipynb" for p in paths] + [
+        COURSE_DIR / "release" / p.stem / f"{p.stem}.ipynb" for p in paths]
+    return SITE_STAMP.is_file() and SITE_STAMP.read_text().strip() == digest and all(f.is_file() for f in outputs)
+
+
 def assert_no_leak(text: str, where: str) -> None:
     match = FORBIDDEN.search(text)
     if match:
@@ -298,8 +366,16 @@ def build_book(force: bool = False, html: bool = True) -> Path:
     """Execute (cached), release, strip and render every chapter; return the HTML folder."""
     start = time.perf_counter()
     paths = chapter_paths()
-    executed = {p.stem: executed_chapter(p, force=force) for p in paths}
+    digest = site_digest(paths)
+    if html and not force and site_is_current(paths, digest):
+        log(f"nothing changed since the last build ({SITE_STAMP.name}): {HTML_DIR / 'index.html'} is current")
+        return HTML_DIR
+    SITE_STAMP.unlink(missing_ok=True)
+    executed = executed_chapters(paths, force=force)
+    log(f"chapters ready after {time.perf_counter() - start:.1f} s; releasing ...")
+    step = time.perf_counter()
     released = {p.parent.name: p for p in release(COURSE_DIR)}
+    log(f"released in {time.perf_counter() - step:.1f} s")
     shutil.rmtree(RENDERED_DIR, ignore_errors=True)
     for stem, nb in executed.items():
         render_chapter(stem, nb, released[stem])
@@ -307,6 +383,7 @@ def build_book(force: bool = False, html: bool = True) -> Path:
     if not html:
         return RENDERED_DIR
     log("jupyter-book build ...")
+    step = time.perf_counter()
     shutil.rmtree(HTML_DIR, ignore_errors=True)  # no pages left over from an earlier layout
     # The source folder is rendered/ (chapters at its root: no build folder in URLs); output in _build/html.
     proc = subprocess.run(
@@ -316,6 +393,8 @@ def build_book(force: bool = False, html: bool = True) -> Path:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
+    log(f"jupyter-book built in {time.perf_counter() - step:.1f} s")
     scan_tree(HTML_DIR)
+    SITE_STAMP.write_text(digest + "\n")
     log(f"site built in {time.perf_counter() - start:.1f} s: {HTML_DIR / 'index.html'}")
     return HTML_DIR

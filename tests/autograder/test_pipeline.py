@@ -95,3 +95,54 @@ def test_temporary_courses_do_not_take_the_lock(tmp_path, lock_path):
         proc.wait(timeout=60)
     assert seen == "held"
     assert after == "released", "the checkout's own course did not wait for the lock"
+
+
+@pytest.fixture
+def tiny_checkout(tmp_path, monkeypatch):
+    """A checkout with one chapter and the files the site is built from, as the pipeline's ROOT."""
+    for rel, text in {"book/01_a.md": "# A\n", "book/_static/x.css": "a {}\n", "seqgen/m.py": "X = 1\n",
+                      "solutions/r.py": "Y = 1\n", "autograder/transplant.py": "", "autograder/site_pages.py": "",
+                      "autograder/release/01_a/01_a.ipynb": "{}", "_config.yml": "title: t\n", "_toc.yml": "",
+                      "README.md": "", "pyproject.toml": "", "requirements-student.txt": ""}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    for name, value in {"ROOT": tmp_path, "BOOK_DIR": tmp_path / "book", "COURSE_DIR": tmp_path / "autograder",
+                        "RENDERED_DIR": tmp_path / "rendered", "HTML_DIR": tmp_path / "_build" / "html",
+                        "SITE_STAMP": tmp_path / "_build" / "stamp", "CACHE_DIR": tmp_path / ".cache"}.items():
+        monkeypatch.setattr(pipeline, name, value)
+    return tmp_path
+
+
+def test_site_digest_follows_the_sources_not_the_outputs(tiny_checkout):
+    """Does the site's input hash change with a chapter, a static file, the reference or the pipeline,
+    and stay the same when only generated files (a release) change?"""
+    paths = pipeline.chapter_paths()
+    before = pipeline.site_digest(paths)
+    assert pipeline.site_digest(paths) == before
+    (tiny_checkout / "autograder/release/01_a/01_a.ipynb").write_text('{"changed": 1}')
+    assert pipeline.site_digest(paths) == before, "a generated release is an output, not an input"
+    seen = {before}
+    for rel in ["book/01_a.md", "book/_static/x.css", "solutions/r.py", "autograder/site_pages.py", "_config.yml"]:
+        (tiny_checkout / rel).write_text((tiny_checkout / rel).read_text() + "\n# changed\n")
+        digest = pipeline.site_digest(paths)
+        assert digest not in seen, f"changing {rel} did not change the site's digest"
+        seen.add(digest)
+
+
+def test_site_is_current_only_with_the_stamp_and_every_output(tiny_checkout):
+    """Is the last build current only when its stamp matches and the HTML, page and release all exist?"""
+    paths = pipeline.chapter_paths()
+    digest = pipeline.site_digest(paths)
+    outputs = [pipeline.HTML_DIR / "index.html", pipeline.RENDERED_DIR / "01_a.ipynb",
+               tiny_checkout / "autograder/release/01_a/01_a.ipynb"]
+    for f in outputs:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text("x")
+    assert not pipeline.site_is_current(paths, digest), "no stamp: never built"
+    pipeline.SITE_STAMP.write_text(digest + "\n")
+    assert pipeline.site_is_current(paths, digest)
+    assert not pipeline.site_is_current(paths, "0" * 64), "other inputs"
+    for f in outputs:
+        f.unlink()
+        assert not pipeline.site_is_current(paths, digest), f"{f.name} is missing"
+        f.write_text("x")
