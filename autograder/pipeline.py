@@ -310,12 +310,35 @@ def release(course_dir: Path = COURSE_DIR, stems: list[str] | None = None) -> li
         prepare_course(course_dir)
         out = []
         for stem in write_sources(course_dir, stems):
-            nbgrader(["generate_assignment", stem, "--force"], course_dir)
             released = course_dir / "release" / stem / f"{stem}.ipynb"
+            stamp, digest = course_dir / "release" / f".{stem}.sha256", release_digest(course_dir, stem)
+            where = released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released
+            if released.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
+                log(f"{stem}: source unchanged, keeping {where}")
+            else:
+                stamp.unlink(missing_ok=True)
+                nbgrader(["generate_assignment", stem, "--force"], course_dir)
+                stamp.write_text(digest + "\n")
+                log(f"released {where}")
             assert_no_leak(released.read_text(), str(released))
             out.append(released)
-            log(f"released {released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released}")
         return out
+
+
+def release_digest(course_dir: Path, stem: str) -> str:
+    """What ``generate_assignment`` makes a release from: the source notebook (less its random cell ids),
+    the config and nbgrader's version."""
+    import importlib.metadata
+
+    import json
+
+    source = json.loads((course_dir / "source" / stem / f"{stem}.ipynb").read_text())
+    for cell in source["cells"]:
+        cell.pop("id", None)  # jupytext draws new cell ids at every read
+    digest = hashlib.sha256(json.dumps(source, sort_keys=True).encode())
+    digest.update((course_dir / "nbgrader_config.py").read_bytes())
+    digest.update(importlib.metadata.version("nbgrader").encode())
+    return digest.hexdigest()
 
 
 def prepare_course(course_dir: Path) -> None:

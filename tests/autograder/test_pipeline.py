@@ -146,3 +146,19 @@ def test_site_is_current_only_with_the_stamp_and_every_output(tiny_checkout):
         f.unlink()
         assert not pipeline.site_is_current(paths, digest), f"{f.name} is missing"
         f.write_text("x")
+
+
+@pytest.mark.slow
+def test_release_reruns_nbgrader_only_for_changed_sources(tmp_path, capsys):
+    """Does a second release of an unchanged chapter keep the release (no nbgrader run), and does a
+    changed source (here: a stale stamp) release it again?"""
+    course = tmp_path / "course"
+    (released,) = pipeline.release(course, ["02_tokenization"])
+    first = released.stat().st_mtime_ns
+    capsys.readouterr()
+    pipeline.release(course, ["02_tokenization"])
+    assert "source unchanged" in capsys.readouterr().out
+    assert released.stat().st_mtime_ns == first, "the unchanged release was rewritten"
+    (course / "release" / ".02_tokenization.sha256").write_text("0" * 64 + "\n")
+    pipeline.release(course, ["02_tokenization"])
+    assert "released" in capsys.readouterr().out and released.stat().st_mtime_ns != first
