@@ -7,10 +7,13 @@ tests share one implementation:
 - :func:`read_chapter` parses ``book/NN_name.md`` (jupytext) and turns its tags
   into nbgrader metadata;
 - :func:`executed_chapter` runs it with the reference answers in place, cached
-  by the content of the chapter and of the packages it imports;
+  by the content of the chapter and of the packages it imports
+  (:func:`executed_chapters` runs the changed ones ``SEQGEN_BUILD_JOBS``, default 2, at a time);
 - :func:`strip` removes solution regions and hidden tests, keeping outputs;
-- :func:`release` writes student notebooks with ``nbgrader generate_assignment``;
-- :func:`build_book` renders the site with Jupyter Book, execution off;
+- :func:`release` writes student notebooks with ``nbgrader generate_assignment`` (only for
+  chapters whose source changed);
+- :func:`build_book` renders the site with Jupyter Book, execution off, and does nothing when
+  no input changed since its last complete build (:func:`site_digest`);
 - :func:`grade` grades a folder of submissions in sandboxed kernels (``autograder.batch``).
 
 The steps that write the checkout's shared folders (``autograder/``, ``rendered/``,
@@ -201,6 +204,17 @@ def executed_chapter(path: Path, force: bool = False) -> nbformat.NotebookNode:
     return nb
 
 
+def _die_with_parent() -> None:
+    """Pool initializer: a worker (and so its kernel) ends when the build that started it is killed (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: an interrupted build may leave a worker to finish its chapter
+        pass
+
+
 def _execute_in_child(path: Path, force: bool) -> None:
     """Worker of :func:`executed_chapters`: execute one chapter into the cache (the parent reads it)."""
     executed_chapter(path, force=force)
@@ -214,7 +228,8 @@ def executed_chapters(paths: list[Path], force: bool = False, jobs: int = EXECUT
         import multiprocessing
 
         log(f"executing {len(stale)} chapters, {jobs} at a time ...")
-        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                      initializer=_die_with_parent)
         with pool:
             # Longest first (last build's time) so that the pool does not end on one long chapter.
             for future in [pool.submit(_execute_in_child, p, force) for p in sorted(stale, key=_last_seconds, reverse=True)]:
@@ -386,7 +401,11 @@ def scan_tree(folder: Path) -> None:
 
 @checkout_lock()
 def build_book(force: bool = False, html: bool = True) -> Path:
-    """Execute (cached), release, strip and render every chapter; return the HTML folder."""
+    """Execute (cached), release, strip and render every chapter; return the HTML folder.
+
+    Nothing is redone when the inputs (:func:`site_digest`) are those of the last complete build
+    and its outputs are all there; ``force`` re-executes every chapter and rebuilds.
+    """
     start = time.perf_counter()
     paths = chapter_paths()
     digest = site_digest(paths)
