@@ -35,7 +35,7 @@ def gflops(fn, flops: float, repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=2048)
-    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
     args = parser.parse_args()
     n = args.n
