@@ -8,12 +8,12 @@ tests share one implementation:
   into nbgrader metadata;
 - :func:`executed_chapter` runs it with the reference answers in place, cached
   by the content of the chapter and of the packages it imports
-  (:func:`executed_chapters` runs the changed ones ``SEQGEN_BUILD_JOBS``, default 2, at a time);
+  (``incremental.executed_chapters`` runs the changed ones ``SEQGEN_BUILD_JOBS``, default 2, at a time);
 - :func:`strip` removes solution regions and hidden tests, keeping outputs;
 - :func:`release` writes student notebooks with ``nbgrader generate_assignment`` (only for
   chapters whose source changed);
 - :func:`build_book` renders the site with Jupyter Book, execution off, and does nothing when
-  no input changed since its last complete build (:func:`site_digest`);
+  no input changed since its last complete build (``incremental.site_digest``);
 - :func:`grade` grades a folder of submissions in sandboxed kernels (``autograder.batch``).
 
 The steps that write the checkout's shared folders (``autograder/``, ``rendered/``,
@@ -41,7 +41,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from . import site_pages
+from . import incremental, site_pages
 from .tags import apply_nbgrader_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,14 +51,7 @@ RENDERED_DIR = ROOT / "rendered"
 CACHE_DIR = ROOT / ".cache" / "executed"
 LOCK_PATH = ROOT / ".cache" / "pipeline.lock"
 HTML_DIR = ROOT / "_build" / "html"
-SITE_STAMP = ROOT / "_build" / "site-inputs.sha256"  # the inputs of the last complete build (see site_digest)
-# Besides the chapters' execution keys, what the release, the pages and the HTML are made from.
-SITE_SOURCES = ["book/**/*", "autograder/**/*.py", "_config.yml", "_toc.yml", "README.md", "pyproject.toml",
-                "requirements-student.txt"]
-GENERATED = {"release", "source", "submitted", "autograded", "feedback", "graded", "work", "__pycache__"}
-SITE_PACKAGES = ["jupyter-book", "sphinx", "nbgrader", "myst-nb", "sphinx-book-theme", "nbformat", "jupytext"]
-# Chapters executed at once when several changed (each kernel is mostly one busy core at a time).
-EXECUTION_JOBS = int(os.environ.get("SEQGEN_BUILD_JOBS", "2"))
+SITE_STAMP = ROOT / "_build" / "site-inputs.sha256"  # the inputs of the last complete build (incremental.py)
 # Code whose changes can change a chapter's outputs: part of the cache key.
 KEY_SOURCES = ["seqgen", "solutions", "autograder/transplant.py"]
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -204,78 +197,6 @@ def executed_chapter(path: Path, force: bool = False) -> nbformat.NotebookNode:
     return nb
 
 
-def _die_with_parent() -> None:
-    """Pool initializer: a worker (and so its kernel) ends when the build that started it is killed (Linux)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: an interrupted build may leave a worker to finish its chapter
-        pass
-
-
-def _execute_in_child(path: Path, force: bool) -> None:
-    """Worker of :func:`executed_chapters`: execute one chapter into the cache (the parent reads it)."""
-    executed_chapter(path, force=force)
-
-
-def executed_chapters(paths: list[Path], force: bool = False, jobs: int = EXECUTION_JOBS) -> dict:
-    """Every chapter executed (cached ones read), the changed ones ``jobs`` at a time, in separate processes."""
-    stale = [p for p in paths if force or not (CACHE_DIR / f"{p.stem}-{cache_key(p)}.ipynb").is_file()]
-    if jobs > 1 and len(stale) > 1:
-        import concurrent.futures
-        import multiprocessing
-
-        log(f"executing {len(stale)} chapters, {jobs} at a time ...")
-        pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                                                      initializer=_die_with_parent)
-        with pool:
-            # Longest first (last build's time) so that the pool does not end on one long chapter.
-            for future in [pool.submit(_execute_in_child, p, force) for p in sorted(stale, key=_last_seconds, reverse=True)]:
-                future.result()
-        force = False  # what was stale is now in the cache
-    return {p.stem: executed_chapter(p, force=force) for p in paths}
-
-
-def _last_seconds(path: Path) -> float:
-    """How long the chapter's last cached execution took (0 when none is cached)."""
-    for old in CACHE_DIR.glob(f"{path.stem}-*.ipynb"):
-        try:
-            return float(nbformat.read(old, as_version=4).metadata.get("seqgen", {}).get("execution_seconds", 0))
-        except Exception:  # an unreadable old cache entry only loses the ordering
-            return 0.0
-    return 0.0
-
-
-def site_digest(paths: list[Path]) -> str:
-    """One hash of everything the site is built from: chapter keys, book and pipeline files, tool versions."""
-    import importlib.metadata
-
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(f"{path.stem}={cache_key(path)}".encode())
-    for pattern in SITE_SOURCES:
-        for f in sorted(ROOT.glob(pattern)):
-            rel = f.relative_to(ROOT)
-            if f.is_file() and not GENERATED & set(rel.parts[:-1]):
-                digest.update(str(rel).encode())
-                digest.update(f.read_bytes())
-    for name in SITE_PACKAGES:
-        try:
-            digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
-        except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name} missing".encode())
-    return digest.hexdigest()
-
-
-def site_is_current(paths: list[Path], digest: str) -> bool:
-    """Whether the last complete build was made from these inputs and its outputs are all still there."""
-    outputs = [HTML_DIR / "index.html"] + [RENDERED_DIR / f"{p.stem}.ipynb" for p in paths] + [
-        COURSE_DIR / "release" / p.stem / f"{p.stem}.ipynb" for p in paths]
-    return SITE_STAMP.is_file() and SITE_STAMP.read_text().strip() == digest and all(f.is_file() for f in outputs)
-
-
 def assert_no_leak(text: str, where: str) -> None:
     match = FORBIDDEN.search(text)
     if match:
@@ -326,7 +247,7 @@ def release(course_dir: Path = COURSE_DIR, stems: list[str] | None = None) -> li
         out = []
         for stem in write_sources(course_dir, stems):
             released = course_dir / "release" / stem / f"{stem}.ipynb"
-            stamp, digest = course_dir / "release" / f".{stem}.sha256", release_digest(course_dir, stem)
+            stamp, digest = course_dir / "release" / f".{stem}.sha256", incremental.release_digest(course_dir, stem)
             where = released.relative_to(course_dir.parent) if course_dir.is_relative_to(ROOT) else released
             if released.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
                 log(f"{stem}: source unchanged, keeping {where}")
@@ -338,22 +259,6 @@ def release(course_dir: Path = COURSE_DIR, stems: list[str] | None = None) -> li
             assert_no_leak(released.read_text(), str(released))
             out.append(released)
         return out
-
-
-def release_digest(course_dir: Path, stem: str) -> str:
-    """What ``generate_assignment`` makes a release from: the source notebook (less its random cell ids),
-    the config and nbgrader's version."""
-    import importlib.metadata
-
-    import json
-
-    source = json.loads((course_dir / "source" / stem / f"{stem}.ipynb").read_text())
-    for cell in source["cells"]:
-        cell.pop("id", None)  # jupytext draws new cell ids at every read
-    digest = hashlib.sha256(json.dumps(source, sort_keys=True).encode())
-    digest.update((course_dir / "nbgrader_config.py").read_bytes())
-    digest.update(importlib.metadata.version("nbgrader").encode())
-    return digest.hexdigest()
 
 
 def prepare_course(course_dir: Path) -> None:
@@ -403,17 +308,17 @@ def scan_tree(folder: Path) -> None:
 def build_book(force: bool = False, html: bool = True) -> Path:
     """Execute (cached), release, strip and render every chapter; return the HTML folder.
 
-    Nothing is redone when the inputs (:func:`site_digest`) are those of the last complete build
+    Nothing is redone when the inputs (``incremental.site_digest``) are those of the last complete build
     and its outputs are all there; ``force`` re-executes every chapter and rebuilds.
     """
     start = time.perf_counter()
     paths = chapter_paths()
-    digest = site_digest(paths)
-    if html and not force and site_is_current(paths, digest):
+    digest = incremental.site_digest(paths)
+    if html and not force and incremental.site_is_current(paths, digest):
         log(f"nothing changed since the last build ({SITE_STAMP.name}): {HTML_DIR / 'index.html'} is current")
         return HTML_DIR
     SITE_STAMP.unlink(missing_ok=True)
-    executed = executed_chapters(paths, force=force)
+    executed = incremental.executed_chapters(paths, force=force)
     log(f"chapters ready after {time.perf_counter() - start:.1f} s; releasing ...")
     step = time.perf_counter()
     released = {p.parent.name: p for p in release(COURSE_DIR)}

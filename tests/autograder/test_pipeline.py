@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from autograder import pipeline
+from autograder import incremental, pipeline
 
 # Another process that takes the lock, marks what it is doing, and lets go.
 HOLDER = """
 import sys, time
 from pathlib import Path
-from autograder import pipeline
+from autograder import incremental, pipeline
 pipeline.LOCK_PATH = Path(sys.argv[2])
 marker = Path(sys.argv[1])
 with pipeline.checkout_lock():
@@ -117,14 +117,14 @@ def test_site_digest_follows_the_sources_not_the_outputs(tiny_checkout):
     """Does the site's input hash change with a chapter, a static file, the reference or the pipeline,
     and stay the same when only generated files (a release) change?"""
     paths = pipeline.chapter_paths()
-    before = pipeline.site_digest(paths)
-    assert pipeline.site_digest(paths) == before
+    before = incremental.site_digest(paths)
+    assert incremental.site_digest(paths) == before
     (tiny_checkout / "autograder/release/01_a/01_a.ipynb").write_text('{"changed": 1}')
-    assert pipeline.site_digest(paths) == before, "a generated release is an output, not an input"
+    assert incremental.site_digest(paths) == before, "a generated release is an output, not an input"
     seen = {before}
     for rel in ["book/01_a.md", "book/_static/x.css", "solutions/r.py", "autograder/site_pages.py", "_config.yml"]:
         (tiny_checkout / rel).write_text((tiny_checkout / rel).read_text() + "\n# changed\n")
-        digest = pipeline.site_digest(paths)
+        digest = incremental.site_digest(paths)
         assert digest not in seen, f"changing {rel} did not change the site's digest"
         seen.add(digest)
 
@@ -132,19 +132,19 @@ def test_site_digest_follows_the_sources_not_the_outputs(tiny_checkout):
 def test_site_is_current_only_with_the_stamp_and_every_output(tiny_checkout):
     """Is the last build current only when its stamp matches and the HTML, page and release all exist?"""
     paths = pipeline.chapter_paths()
-    digest = pipeline.site_digest(paths)
+    digest = incremental.site_digest(paths)
     outputs = [pipeline.HTML_DIR / "index.html", pipeline.RENDERED_DIR / "01_a.ipynb",
                tiny_checkout / "autograder/release/01_a/01_a.ipynb"]
     for f in outputs:
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_text("x")
-    assert not pipeline.site_is_current(paths, digest), "no stamp: never built"
+    assert not incremental.site_is_current(paths, digest), "no stamp: never built"
     pipeline.SITE_STAMP.write_text(digest + "\n")
-    assert pipeline.site_is_current(paths, digest)
-    assert not pipeline.site_is_current(paths, "0" * 64), "other inputs"
+    assert incremental.site_is_current(paths, digest)
+    assert not incremental.site_is_current(paths, "0" * 64), "other inputs"
     for f in outputs:
         f.unlink()
-        assert not pipeline.site_is_current(paths, digest), f"{f.name} is missing"
+        assert not incremental.site_is_current(paths, digest), f"{f.name} is missing"
         f.write_text("x")
 
 
