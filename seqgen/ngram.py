@@ -68,6 +68,8 @@ def estimate_discount(counts: np.ndarray) -> float:
 
 def _lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Rank of each key in sorted_keys, or -1 where it is absent."""
+    if len(sorted_keys) == 0:
+        return np.full(np.shape(keys), -1, dtype=np.int64)
     pos = np.searchsorted(sorted_keys, keys)
     pos = np.minimum(pos, len(sorted_keys) - 1)
     return np.where(sorted_keys[pos] == keys, pos, -1)
@@ -112,7 +114,7 @@ class NGramModel:
                 ctx_keys = np.zeros(1, dtype=np.int64)
             else:
                 keys = np.full(n, -1, dtype=np.int64)
-                keys[k:] = codes[k:] * V + ids[: n - k]  # extend the context by the token k places back
+                keys[k:] = codes[k:] * V + ids[: max(n - k, 0)]  # extend the context by the token k places back
                 ctx_keys, inverse = np.unique(keys[k:], return_inverse=True)
                 codes = np.full(n, -1, dtype=np.int64)
                 codes[k:] = inverse.reshape(-1)
@@ -125,8 +127,9 @@ class NGramModel:
         gram = codes[k:] * V + ids[k:]  # (N - k,) the pair ending at each position t >= k
         gram_keys, gram_rank, raw = np.unique(gram, return_inverse=True, return_counts=True)
         gram_rank = gram_rank.reshape(-1)
-        left = np.full(n - k, V, dtype=np.int64)  # token just before the pair; V = start of sequence
-        left[1:] = ids[: n - k - 1]
+        m = max(n - k, 0)  # pairs of this length (none when the text is shorter than k + 1)
+        left = np.full(m, V, dtype=np.int64)  # token just before the pair; V = start of sequence
+        left[1:] = ids[: max(m - 1, 0)]
         cont = np.bincount(np.unique(gram_rank * (V + 1) + left) // (V + 1), minlength=len(gram_keys))
         ctx_of_gram = gram_keys // V
         C = len(ctx_keys)
@@ -159,6 +162,8 @@ class NGramModel:
             counts, totals = (lv.raw, lv.raw_total) if is_top else (lv.cont, lv.cont_total)
             d = lv.raw_discount if is_top else lv.cont_discount
             seen = codes[k] >= 0
+            if not seen.any():  # no context of this length seen (or the text is too short): keep p
+                continue
             code = np.where(seen, codes[k], 0)
             rank = _lookup(lv.gram_keys, code * self.vocab_size + targets)
             c = np.where(seen & (rank >= 0), counts[np.maximum(rank, 0)], 0).astype(np.float64)

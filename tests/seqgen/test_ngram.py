@@ -86,6 +86,13 @@ def test_unseen_tokens_get_a_finite_loss():
     assert np.isfinite(loss) and loss > np.log(10)
 
 
+def test_training_text_shorter_than_the_order():
+    """Fitted on 3 tokens, does an order-5 model still score (longer contexts were never seen) and normalise?"""
+    model = NGramModel(5, 4).fit([0, 1, 2])
+    assert np.isfinite(model.nll([0, 1, 2, 3, 0, 1]))
+    assert model.distribution([0, 1, 2, 3]).sum() == pytest.approx(1.0, abs=1e-12)
+
+
 def test_baselines_improve_with_order_on_structured_text():
     """On a text made of repeated words, does each order up to the word length beat the one below?"""
     rng = np.random.default_rng(1)
