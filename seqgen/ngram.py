@@ -3,7 +3,10 @@
 A neural language model's validation loss means little until it is set beside what
 counting achieves on the same split. :class:`NGramModel` counts the n-grams of one
 training sequence of token ids and scores a held-out sequence in mean nats per token;
-:func:`ngram_baselines` does it for several orders at once.
+:func:`ngram_baselines` does it for several orders at once. Padded rows (2-D, e.g. one
+review per row) are handled too: each row is its own sequence, padding is dropped, and
+the tokens scored are the targets ``rows[:, 1:]`` that are not padding, as in the masked
+loss of a model that reads ``rows[:, :-1]``.
 
 **Smoothing: interpolated Kneser-Ney** (Kneser and Ney 1995; the interpolated form
 with one discount per order, Chen and Goodman 1998). It is the smoothing those authors
@@ -93,17 +96,36 @@ class NGramModel:
 
     # ------------------------------------------------------------------ fitting
     def _check_ids(self, ids) -> np.ndarray:
-        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        ids = np.asarray(ids, dtype=np.int64)
         if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
             raise ValueError(f"token ids must lie in [0, {self.vocab_size}), got {ids.min()}..{ids.max()}")
         return ids
 
+    def _stream(self, ids, pad_id: int | None) -> tuple[np.ndarray, np.ndarray]:
+        """Flat token ids (N,) and each one's position in its own sequence (N,).
+
+        A 1-D ``ids`` is one sequence. A 2-D ``ids`` is a batch of rows, each its own
+        sequence (no context crosses from one row to the next), with ``pad_id`` tokens dropped.
+        """
+        ids = self._check_ids(ids)
+        if ids.ndim == 1:
+            return ids, np.arange(len(ids))
+        if ids.ndim != 2:
+            raise ValueError(f"ids must be 1-D (one sequence) or 2-D (rows), got shape {ids.shape}")
+        real = np.ones(ids.shape, dtype=bool) if pad_id is None else ids != pad_id  # (R, L)
+        pos = np.cumsum(real, axis=1) - 1  # (R, L) position among the row's real tokens
+        return ids[real], pos[real]
+
     def _discount(self, counts: np.ndarray) -> float:
         return estimate_discount(counts) if self.discount is None else float(self.discount)
 
-    def fit(self, ids) -> "NGramModel":
-        """Count every n-gram of the training sequence ``ids`` (1-D ints), orders 1..order."""
-        ids = self._check_ids(ids)
+    def fit(self, ids, pad_id: int | None = None) -> "NGramModel":
+        """Count every n-gram of orders 1..order in the training data.
+
+        ``ids``: one sequence (1-D ints), or rows (2-D) counted as separate sequences with
+        their ``pad_id`` tokens dropped (a padded batch such as chapter 9's wine reviews).
+        """
+        ids, pos = self._stream(ids, pad_id)
         if ids.size == 0:
             raise ValueError("cannot fit an n-gram model on an empty sequence")
         V, n = self.vocab_size, len(ids)
@@ -113,23 +135,22 @@ class NGramModel:
             if k == 0:
                 ctx_keys = np.zeros(1, dtype=np.int64)
             else:
-                keys = np.full(n, -1, dtype=np.int64)
-                keys[k:] = codes[k:] * V + ids[: max(n - k, 0)]  # extend the context by the token k places back
-                ctx_keys, inverse = np.unique(keys[k:], return_inverse=True)
+                at = np.nonzero(pos >= k)[0]  # positions with k tokens of their own sequence before them
+                keys = codes[at] * V + ids[at - k]  # extend the context by the token k places back
+                ctx_keys, inverse = np.unique(keys, return_inverse=True)
                 codes = np.full(n, -1, dtype=np.int64)
-                codes[k:] = inverse.reshape(-1)
-            self.levels.append(self._count_level(ids, codes, k, ctx_keys))
+                codes[at] = inverse.reshape(-1)
+            self.levels.append(self._count_level(ids, pos, codes, k, ctx_keys))
         return self
 
-    def _count_level(self, ids: np.ndarray, codes: np.ndarray, k: int, ctx_keys: np.ndarray) -> _Level:
-        """Raw and continuation counts of the (k-token context, token) pairs of the training sequence."""
-        V, n = self.vocab_size, len(ids)
-        gram = codes[k:] * V + ids[k:]  # (N - k,) the pair ending at each position t >= k
-        gram_keys, gram_rank, raw = np.unique(gram, return_inverse=True, return_counts=True)
+    def _count_level(self, ids, pos, codes, k: int, ctx_keys: np.ndarray) -> _Level:
+        """Raw and continuation counts of the (k-token context, token) pairs of the training data."""
+        V = self.vocab_size
+        at = np.nonzero(pos >= k)[0]  # (P,) where a pair of k + 1 tokens ends
+        gram_keys, gram_rank, raw = np.unique(codes[at] * V + ids[at], return_inverse=True, return_counts=True)
         gram_rank = gram_rank.reshape(-1)
-        m = max(n - k, 0)  # pairs of this length (none when the text is shorter than k + 1)
-        left = np.full(m, V, dtype=np.int64)  # token just before the pair; V = start of sequence
-        left[1:] = ids[: max(m - 1, 0)]
+        starts = pos[at] == k  # the pair starts its sequence: its left neighbour is the start (id V)
+        left = np.where(starts, V, ids[np.where(starts, 0, at - k - 1)])
         cont = np.bincount(np.unique(gram_rank * (V + 1) + left) // (V + 1), minlength=len(gram_keys))
         ctx_of_gram = gram_keys // V
         C = len(ctx_keys)
@@ -142,16 +163,14 @@ class NGramModel:
         )
 
     # ------------------------------------------------------------------ scoring
-    def _context_codes(self, ids: np.ndarray, top: int) -> np.ndarray:
-        """(top, M) code of the k tokens before each position of ids at level k; -1 if unseen or too few."""
+    def _context_codes(self, ids: np.ndarray, pos: np.ndarray, top: int) -> np.ndarray:
+        """(top, M) code of the k tokens before each position at level k; -1 if unseen or too few."""
         V, m = self.vocab_size, len(ids)
         out = np.full((top, m), -1, dtype=np.int64)
         out[0] = 0
         for k in range(1, top):
-            prev = out[k - 1, k:]
-            keys = np.where(prev >= 0, prev * V + ids[: m - k], -1)
-            found = _lookup(self.levels[k].ctx_keys, keys)
-            out[k, k:] = np.where(prev >= 0, found, -1)
+            at = np.nonzero((pos >= k) & (out[k - 1] >= 0))[0]
+            out[k, at] = _lookup(self.levels[k].ctx_keys, out[k - 1, at] * V + ids[at - k])
         return out
 
     def _probs(self, codes: np.ndarray, targets: np.ndarray, top: int) -> np.ndarray:
@@ -180,40 +199,49 @@ class NGramModel:
             raise ValueError(f"order must lie in 1..{self.order}, got {order}")
         return top
 
-    def token_probs(self, ids, order: int | None = None) -> np.ndarray:
-        """(M,) probability the model gives each token of ``ids`` after the tokens before it."""
+    def token_probs(self, ids, order: int | None = None, pad_id: int | None = None) -> np.ndarray:
+        """Probability of each scored token after the tokens before it in its own sequence.
+
+        1-D ``ids``: every token, (M,). 2-D rows: every non-pad token but each row's first
+        (the targets ``rows[:, 1:]`` of a model reading ``rows[:, :-1]``), flattened row by row.
+        """
         top = self._top(order)
-        ids = self._check_ids(ids)
-        return self._probs(self._context_codes(ids, top), ids, top)
+        rows = np.ndim(ids) == 2
+        ids, pos = self._stream(ids, pad_id)
+        p = self._probs(self._context_codes(ids, pos, top), ids, top)
+        return p[pos >= 1] if rows else p
 
-    def nll(self, ids, order: int | None = None) -> float:
-        """Mean negative log-likelihood of the sequence ``ids``, in nats per token.
+    def nll(self, ids, order: int | None = None, pad_id: int | None = None) -> float:
+        """Mean negative log-likelihood in nats per scored token (see :meth:`token_probs`).
 
-        Each token is predicted from the ``order - 1`` tokens before it (fewer for the
-        first tokens); ``order`` defaults to the model's own and may be any lower order.
+        Each token is predicted from the ``order - 1`` tokens before it in its sequence
+        (fewer for the first tokens); ``order`` defaults to the model's own and may be any lower.
         """
         with np.errstate(divide="ignore"):
-            return float(-np.mean(np.log(self.token_probs(ids, order))))
+            return float(-np.mean(np.log(self.token_probs(ids, order, pad_id))))
 
     def distribution(self, context, order: int | None = None) -> np.ndarray:
         """(vocab_size,) P(w | context) for every token w; ``context`` is a 1-D sequence of ids (may be empty)."""
         top = self._top(order)
-        context = self._check_ids(context)[-(top - 1):] if top > 1 else np.zeros(0, dtype=np.int64)
+        context = self._check_ids(context).reshape(-1)
+        context = context[max(len(context) - (top - 1), 0):]  # the last top - 1 tokens at most
         V = self.vocab_size
         seq = np.concatenate([context, [0]])  # the last position is the one predicted
-        codes = self._context_codes(seq, top)[:, -1:]  # (top, 1)
+        codes = self._context_codes(seq, np.arange(len(seq)), top)[:, -1:]  # (top, 1)
         return self._probs(np.repeat(codes, V, axis=1), np.arange(V), top)
 
 
-def ngram_baselines(train_ids, val_ids, orders=(1, 2, 3, 4, 5), vocab_size: int | None = None) -> dict[int, float]:
+def ngram_baselines(train_ids, val_ids, orders=(1, 2, 3, 4, 5), vocab_size: int | None = None,
+                    pad_id: int | None = None) -> dict[int, float]:
     """Validation loss (nats per token) of Kneser-Ney n-gram models fitted on ``train_ids``, per order.
 
-    ``vocab_size`` defaults to one more than the largest id in either sequence. One model
-    of the highest order is fitted; each order is scored with its own top-order raw counts.
+    Both are one sequence each (1-D), or padded rows (2-D) with ``pad_id``, scored as
+    :meth:`NGramModel.token_probs` says (each row's first token is context, not a target).
+    ``vocab_size`` defaults to one more than the largest id in either. One model of the
+    highest order is fitted; each order is scored with its own top-order raw counts.
     """
-    train_ids = np.asarray(train_ids, dtype=np.int64).reshape(-1)
-    val_ids = np.asarray(val_ids, dtype=np.int64).reshape(-1)
+    train_ids, val_ids = np.asarray(train_ids, dtype=np.int64), np.asarray(val_ids, dtype=np.int64)
     if vocab_size is None:
         vocab_size = int(max(train_ids.max(), val_ids.max())) + 1
-    model = NGramModel(max(orders), vocab_size).fit(train_ids)
-    return {int(n): model.nll(val_ids, order=n) for n in orders}
+    model = NGramModel(max(orders), vocab_size).fit(train_ids, pad_id=pad_id)
+    return {int(n): model.nll(val_ids, order=n, pad_id=pad_id) for n in orders}

@@ -10,13 +10,18 @@ import pytest
 from seqgen.ngram import NGramModel, estimate_discount, ngram_baselines
 
 
-def slow_kneser_ney(train: list[int], vocab_size: int, order: int):
-    """P(w | history) by the textbook recursion, with dictionaries (the module's docstring, read literally)."""
-    raw = [Counter(tuple(train[t - k:t + 1]) for t in range(k, len(train))) for k in range(order)]
+def slow_kneser_ney(sequences: list[list[int]], vocab_size: int, order: int):
+    """P(w | history) by the textbook recursion, with dictionaries (the module's docstring, read literally).
+
+    Each training sequence is counted on its own: no n-gram spans two of them.
+    """
+    raw = [Counter() for _ in range(order)]
     lefts = [defaultdict(set) for _ in range(order)]
-    for k in range(order):
-        for t in range(k, len(train)):
-            lefts[k][tuple(train[t - k:t + 1])].add(train[t - k - 1] if t - k - 1 >= 0 else "start")
+    for train in sequences:
+        for k in range(order):
+            for t in range(k, len(train)):
+                raw[k][tuple(train[t - k:t + 1])] += 1
+                lefts[k][tuple(train[t - k:t + 1])].add(train[t - k - 1] if t - k - 1 >= 0 else "start")
     cont = [Counter({g: len(s) for g, s in lefts[k].items()}) for k in range(order)]
     disc = [(estimate_discount(np.array(list(raw[k].values()))), estimate_discount(np.array(list(cont[k].values()))))
             for k in range(order)]
@@ -46,7 +51,7 @@ def test_matches_the_textbook_recursion(order):
     train = rng.choice(5, size=300, p=[0.4, 0.3, 0.15, 0.1, 0.05]).tolist()
     held = rng.choice(6, size=40).tolist()  # id 5 never occurs in training
     model = NGramModel(order, 6).fit(train)
-    prob = slow_kneser_ney(train, 6, order)
+    prob = slow_kneser_ney([train], 6, order)
     expected = [prob(held[max(0, t - order + 1):t], held[t], order) for t in range(len(held))]
     np.testing.assert_allclose(model.token_probs(held), expected, rtol=1e-12)
 
@@ -84,6 +89,26 @@ def test_unseen_tokens_get_a_finite_loss():
     model = NGramModel(5, 10).fit(np.arange(5).repeat(3))
     loss = model.nll([9, 8, 9, 7, 6, 9])
     assert np.isfinite(loss) and loss > np.log(10)
+
+
+def test_rows_are_separate_sequences_without_padding():
+    """Fitted on padded rows, does each probability equal the formula's with every row counted on its own, pads dropped?"""
+    rng = np.random.default_rng(5)
+    lengths = rng.integers(1, 12, size=40)
+    seqs = [rng.choice([1, 2, 3, 4], size=n, p=[0.4, 0.3, 0.2, 0.1]).tolist() for n in lengths]
+    rows = np.zeros((len(seqs), 12), dtype=np.int64)  # id 0 is padding
+    for r, seq in enumerate(seqs):
+        rows[r, :len(seq)] = seq
+    model = NGramModel(3, 6).fit(rows, pad_id=0)
+    prob = slow_kneser_ney(seqs, 6, 3)
+    held = [[1, 2, 3, 5, 1], [4], [2, 2]]  # id 5 never seen; a row of one token has no target
+    held_rows = np.zeros((3, 6), dtype=np.int64)
+    for r, seq in enumerate(held):
+        held_rows[r, :len(seq)] = seq
+    expected = [prob(seq[max(0, t - 2):t], seq[t], 3) for seq in held for t in range(1, len(seq))]
+    np.testing.assert_allclose(model.token_probs(held_rows, pad_id=0), expected, rtol=1e-12)
+    losses = ngram_baselines(rows, held_rows, orders=(1, 3), vocab_size=6, pad_id=0)
+    assert losses[3] == pytest.approx(-np.mean(np.log(expected)), rel=1e-12)
 
 
 def test_training_text_shorter_than_the_order():
