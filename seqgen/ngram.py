@@ -35,6 +35,16 @@ Implementation: contexts are numbered by extending them one token to the left,
 ``code_k = rank(code_{k-1} * V + token)`` over the sorted unique keys (``np.unique``),
 so every key stays below ``n_tokens * V`` in int64 whatever the order and vocabulary;
 held-out contexts are looked up with ``np.searchsorted``. No Python loop runs over tokens.
+
+Measured (validation nats per character, orders 1 to 5; seconds of CPU for fitting order 5
+and scoring all five orders, on a shared 2-core machine):
+
+- nanoGPT's split of tinyshakespeare (1,003,854 / 111,540 characters): 3.347, 2.484,
+  2.045, 1.729, 1.579 (1.4 s); orders 6 to 8 give 1.558, 1.565, 1.574;
+- chapter 3's split (the first 200,000 characters, 180,000 / 20,000): 3.319, 2.483,
+  2.007, 1.705, 1.621 (0.2 s); order 6 gives 1.621 too;
+- chapter 9's wine reviews (5k subset, words, 10,000-id vocabulary, targets ``rows[:, 1:]``
+  that are not padding): 5.861, 4.017, 3.672, 3.582, 3.593 (perplexity 36 at order 4).
 """
 
 from __future__ import annotations
