@@ -148,6 +148,16 @@ class GPT(nn.Module):
         # Post-norm blocks already end in a LayerNorm; pre-norm ones need a last one before the head.
         self.ln_f = nn.Identity() if config.post_norm else nn.LayerNorm(config.n_embd, eps=config.ln_eps)
         self.head = nn.Linear(config.n_embd, config.vocab_size)
+        self.apply(self._init_weights)
+
+    @staticmethod
+    def _init_weights(module: nn.Module) -> None:
+        """GPT-2's (and nanoGPT's) initialisation: N(0, 0.02) weights, zero biases; torch's default N(0, 1)
+        embeddings train markedly worse (Keras starts its embeddings at U(-0.05, 0.05))."""
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
 
     def embed(self, idx: torch.Tensor) -> torch.Tensor:
         T = idx.shape[1]

@@ -120,7 +120,7 @@ def run(preset: CharGPTPreset, device: torch.device) -> dict:
         if preset.clip is not None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), preset.clip)
         optimizer.step()
-        running.append(float(loss))
+        running.append(loss.item())
         last = it == preset.iters - 1
         if last or (preset.eval_every and (it + 1) % preset.eval_every == 0):
             with amp:
