@@ -220,7 +220,7 @@ def metric_rows(name: str, records: list[dict]) -> list[tuple[str, str, str, str
         if len(known) > 1:
             ours += ": " + ", ".join(f"{fmt(v, metric)}" for v in values)
         met, why = judge(metric, records)
-        rows.append((metric.label, fmt(metric.source, metric) if metric.source is not None else "none", ours,
+        rows.append((metric.label, fmt(metric.source, metric) if metric.source is not None else "not reported", ours,
                      why if met is None else ("**" + why.split(":")[0] + "**" + why[len(why.split(":")[0]):])))
     return rows
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from autograder import results, results_page
+from autograder import results, results_page, results_registry
 from autograder.results_registry import SOURCES
 
 
@@ -103,7 +103,7 @@ def test_ingest_copies_the_file_unchanged(tmp_path, committed):
 def test_every_seed_bar_needs_enough_seeds(committed):
     """Is a bar 'in each of 3 seeds' not met by fewer seeds, even when each passes?"""
     record = a_record(committed)
-    metric = results.Metric("m", results.key("x"), bar=0.5, every_seed=True, min_seeds=3)
+    metric = results_registry.Metric("m", results_registry.key("x"), bar=0.5, every_seed=True, min_seeds=3)
     runs = [{**record, "result": {**record["result"], "x": 0.9}}] * 2
     assert results.judge(metric, runs)[0] is False
     assert results.judge(metric, runs * 2)[0] is True
