@@ -42,10 +42,6 @@ def experiments() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules([str(ROOT / "solutions" / "experiments")]))
 
 
-def run_command(name: str, seed: int = 0) -> str:
-    return f"python -m solutions.train {name} --preset full --seed {seed} --save results/{name}/full/seed{seed}"
-
-
 def validate(record: dict, where: str) -> dict:
     """``record`` if it is a full-preset run record with every field the page needs, else :class:`ResultError`."""
     if not isinstance(record, dict):
@@ -197,10 +193,14 @@ def duration(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
+def threads(n) -> str:
+    return f"{n} thread{'' if n == 1 else 's'}"
+
+
 def run_line(records: list[dict]) -> str:
     """Device, time and date of the runs."""
     devices = sorted({f"{r['device']} ({r['cpu'] if r['device'] == 'cpu' else r['device_name']}, "
-                      f"{r.get('cpu_count', '?')} cores, torch on {r.get('torch_threads', '?')} threads)" for r in records})
+                      f"{r.get('cpu_count', '?')} cores, torch on {threads(r.get('torch_threads'))})" for r in records})
     times = ", ".join(f"seed {r['seed']} {duration(r['seconds'])}" for r in records)
     dates = sorted(r["date"][:10] for r in records)
     when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"

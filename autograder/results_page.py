@@ -14,7 +14,7 @@ import statistics
 from pathlib import Path
 
 from .results import (BEGIN, END, README, RESULTS_DIR, experiments, judge, load_runs, metric_rows,
-                      preset_overrides, run_command, run_line, source_of)
+                      preset_overrides, run_line, source_of)
 
 FIGURE_WIDTH_IN, DPI = 6.0, 100  # 600 px as saved: the phone-width browser test keeps it readable
 
@@ -87,8 +87,8 @@ def experiment_section(name: str, records: list[dict], figures: Path, chapters: 
              f"**Source**: {source.citation}. **Its settings**: {source.settings}. **Its figure**: {source.figure}. "
              f"**Our bar**: {source.bar}.", ""]
     if not records:
-        return parts + [f"**Not run yet**: no committed full-preset result. Run it with `make results NAMES={name}` "
-                        f"(that is, `{run_command(name)}`), which writes the JSON this page is built from.", ""]
+        return parts + [f"**Not run yet**: no committed full-preset result. Run it with `make results NAMES={name}`, "
+                        "which writes the JSON this page is built from, then rebuild the book.", ""]
     parts += table(metric_rows(name, records), ("figure", "source", "ours (full preset)", "bar")) + [""]
     parts += [f"**Run on**: {run_line(records)}.", ""]
     changed = {f"seed {r['seed']}": preset_overrides(r) for r in records}
@@ -113,12 +113,13 @@ def page(target: Path, chapters: set[str], results_dir: Path = RESULTS_DIR) -> s
     parts = ["# Results", "",
              "The course's PyTorch reference trains each experiment with its source's settings (the `full` presets) "
              "and is compared here with the figure the source reports. Everything on this page is drawn, when the book "
-             "is built, from the JSON files the trainer wrote (`results/<experiment>/full/seed<S>/result.json` in the "
-             "repository, never typed by hand): the source's figure, ours (with the spread over seeds where there are "
+             "is built, from the `result.json` files the trainer wrote (in the repository's `results` folder, one per "
+             "experiment and seed, never typed by hand): the source's figure, ours (with the spread over seeds where there are "
              "several), whether our bar is met, the device and time, and the curves. "
              f"{len(done)} of {len(names)} experiments have committed full runs; the others say how to run them.", "",
-             "To add or refresh a run: `make results NAMES=\"seq2seq\" SEEDS=\"0 1 2\"` (or `python -m autograder.results "
-             "ingest RUN_DIR` for a folder written by `--save`), then rebuild the book.", ""]
+             "Times are the wall-clock time of the whole run as the trainer measured it, on a machine that may have been "
+             "busy with other work. To add or refresh a run: `make results NAMES=\"seq2seq\" SEEDS=\"0 1 2\"` (or "
+             "`make ingest-results RUNS=folder` for a run saved elsewhere), then rebuild the book.", ""]
     parts += table([(f"{{ref}}`{source_of(n).title} <{label(n)}>`", source_of(n).figure, summary(n, runs.get(n, [])))
                     for n in names], ("experiment", "source's figure", "our bar")) + [""]
     for name in names:

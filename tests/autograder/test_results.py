@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+import re
 import shutil
 
 import pytest
@@ -41,8 +42,9 @@ def test_page_lists_every_experiment(tmp_path, committed):
         if name in committed:
             assert "**Run on**" in text.split(f"({results_page.label(name)})=")[1].split("\n(results-")[0]
         else:
-            assert results.run_command(name) in text, name
+            assert f"make results NAMES={name}" in text, name
     assert "not run yet" in text.lower() or set(results.experiments()) <= set(committed)
+    assert not re.search(r"\bsolutions\.\w+", text), "students do not have `solutions`: the page says `make results`"
 
 
 def test_page_shows_ours_beside_the_source(tmp_path, committed):
