@@ -87,8 +87,9 @@ def experiment_section(name: str, records: list[dict], figures: Path, chapters: 
              f"**Source**: {source.citation}. **Its settings**: {source.settings}. **Its figure**: {source.figure}. "
              f"**Our bar**: {source.bar}.", ""]
     if not records:
-        return parts + [f"**Not run yet**: no committed full-preset result. Run it with `make results NAMES={name}`, "
-                        "which writes the JSON this page is built from, then rebuild the book.", ""]
+        needs = f" A full run needs {source.needs}." if source.needs else ""
+        return parts + [f"**Not run yet**: no committed full-preset result.{needs} Run it with "
+                        f"`make results NAMES={name}`, which writes the JSON this page is built from, then rebuild the book.", ""]
     parts += table(metric_rows(name, records), ("figure", "source", "ours (full preset)", "bar")) + [""]
     parts += [f"**Run on**: {run_line(records)}.", ""]
     changed = {f"seed {r['seed']}": preset_overrides(r) for r in records}
@@ -154,7 +155,8 @@ def readme_block(results_dir: Path = RESULTS_DIR) -> str:
     for name in sorted(set(experiments()) | set(runs)):
         records = runs.get(name, [])
         if not records:
-            rows.append((f"`{name}`", f"not run yet (`make results NAMES={name}`)", source_of(name).figure, "-"))
+            needs = f"; needs {source_of(name).needs}" if source_of(name).needs else ""
+            rows.append((f"`{name}`", f"not run yet (`make results NAMES={name}`{needs})", source_of(name).figure, "-"))
             continue
         ours = "; ".join(f"{label} {value}" for label, _, value, _ in metric_rows(name, records))
         minutes = statistics.mean(r["seconds"] for r in records) / 60

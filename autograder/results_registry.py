@@ -49,6 +49,7 @@ class Source:
     figure: str  # the source's result, in words
     bar: str  # our bar, in words
     metrics: tuple[Metric, ...] = field(default_factory=tuple)
+    needs: str = ""  # what a full run needs beyond a laptop, said where it has not been run
 
 
 def key(name: str) -> Callable[[dict], float]:
@@ -72,12 +73,16 @@ SOURCES: dict[str, Source] = {
         "LSTM language model on recipes", "01_lstm_intro", f"{GDL2}, ch. 5",
         "Epicurious recipes, vocabulary 10k, length 200, embedding 100, LSTM 128, batch 32, 25 epochs",
         "samples only", "report validation perplexity",
-        (Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),)),
+        (Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),),
+        needs="the full Epicurious file (Kaggle \"epirecipes\", about 35 MB; the course's offline data mirror has only "
+              "its first 29 recipes)"),
     "charrnn": Source(
         "Char-RNN on Shakespeare", "03_char_rnn", f"{HOML}, ch. 16",
         "every window of 100 characters (shift 1), embedding 16, GRU 128 x2, batch 32, 10 epochs",
         "validation accuracy 0.551", "validation accuracy at least 0.56",
-        (Metric("validation accuracy", key("val_accuracy"), source=0.551, bar=0.56),)),
+        (Metric("validation accuracy", key("val_accuracy"), source=0.551, bar=0.56),),
+        needs="a GPU: with a window starting at every character an epoch is about 110 million characters, "
+              "a hundred times the stateful model's"),
     "stateful_charrnn": Source(
         "Stateful Char-RNN on Shakespeare", "04_stateful_rnn", f"{HOML}, ch. 16",
         "windows of 100 without overlap, kept state across batches, GRU 128 x2, batch 32, 10 epochs",
@@ -114,7 +119,9 @@ SOURCES: dict[str, Source] = {
         "held-out bits/dim below both count baselines of the same split (about 1.37 and 0.58)",
         (Metric("held-out bits/dim", key("val_bits_per_dim"), bar=key("neighbour_bits"), higher_is_better=False),
          Metric("independent-position baseline", key("independent_bits"), higher_is_better=False),
-         Metric("4-neighbour count baseline", key("neighbour_bits"), higher_is_better=False))),
+         Metric("4-neighbour count baseline", key("neighbour_bits"), higher_is_better=False)),
+        needs="a GPU (150 epochs of the 128-filter network) and Fashion-MNIST, which the offline data mirror lacks "
+              "(without it the run trains on scikit-learn's digits and records so)"),
     "gpt_wine": Source(
         "GPT on wine reviews", "09_gpt", f"{GDL2}, ch. 9",
         "130k wine reviews, vocabulary 10k, length 80, width 256, 2 heads, 1 block, 5 epochs",
