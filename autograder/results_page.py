@@ -161,6 +161,8 @@ def readme_block(results_dir: Path = RESULTS_DIR) -> str:
         ours = "; ".join(f"{label} {value}" for label, _, value, _ in metric_rows(name, records))
         minutes = statistics.mean(r["seconds"] for r in records) / 60
         where = sorted({r["device"] for r in records})
+        changed = sorted({k for r in records for k in preset_overrides(r)})
+        ours += f"; not the full preset: {', '.join(changed)} changed" if changed else ""
         rows.append((f"`{name}`", f"{ours} ({'/'.join(where)}, {minutes:.0f} min per seed)", source_of(name).figure,
                      summary(name, records)))
     lines = table(rows, ("experiment", "ours (full preset)", "source's figure", "bar"))
