@@ -97,7 +97,7 @@ def test_ingest_copies_the_file_unchanged(tmp_path, committed):
     name, records = next(iter(committed.items()))
     source = results.RESULTS_DIR / name / "full" / f"seed{records[0]['seed']}" / "result.json"
     shutil.copytree(source.parent, tmp_path / "runs" / "somewhere")
-    (copied,) = results.ingest([tmp_path / "runs"], tmp_path / "results")
+    (copied,) = results.ingest([tmp_path / "runs"], tmp_path / "results", allow_overrides=True)
     assert copied == tmp_path / "results" / name / "full" / f"seed{records[0]['seed']}" / "result.json"
     assert copied.read_bytes() == source.read_bytes()
 
