@@ -91,7 +91,8 @@ def preset_overrides(record: dict) -> dict[str, tuple]:
         return {}
     full = json.loads(json.dumps(asdict(preset), default=float))
     ran = record["preset"]
-    return {k: (ran.get(k), v) for k, v in full.items() if k != "seed" and ran.get(k) != v}
+    changed = {k: (ran.get(k), v) for k, v in full.items() if k != "seed" and ran.get(k) != v}
+    return {**changed, **{k: (v, None) for k, v in ran.items() if k not in full}}  # None: not a field of the preset
 
 
 def ingest(run_dirs: list[Path], results_dir: Path = RESULTS_DIR, allow_overrides: bool = False) -> list[Path]:

@@ -92,12 +92,15 @@ def experiment_section(name: str, records: list[dict], figures: Path, chapters: 
                         f"`make results NAMES={name}`, which writes the JSON this page is built from, then rebuild the book.", ""]
     parts += table(metric_rows(name, records), ("figure", "source", "ours (full preset)", "bar")) + [""]
     parts += [f"**Run on**: {run_line(records)}.", ""]
-    changed = {f"seed {r['seed']}": preset_overrides(r) for r in records}
-    changed = {seed: c for seed, c in changed.items() if c}
-    if changed:
+    groups: dict[str, list[str]] = {}  # what a run changed -> the seeds that changed it so
+    for r in records:
+        if preset_overrides(r):
+            what = ", ".join(f"{k} = {a} (preset: {'no such field' if b is None else b})"
+                             for k, (a, b) in preset_overrides(r).items())
+            groups.setdefault(what, []).append(str(r["seed"]))
+    if groups:
         parts += ["**Not the full preset as it stands**: " + "; ".join(
-            f"{seed} ran " + ", ".join(f"{k} = {a} (preset: {b})" for k, (a, b) in c.items()) for seed, c in changed.items())
-            + ".", ""]
+            f"seed{'s' if len(seeds) > 1 else ''} {', '.join(seeds)} ran {what}" for what, seeds in groups.items()) + ".", ""]
     image = figures / f"{name}.png"
     if draw_curves(name, records, image):
         alt = caption(name, records).split(":")[0] + ", training and held-out curves per epoch"
