@@ -95,7 +95,8 @@ SOURCES: dict[str, Source] = {
         "at least 0.873 with early stopping",
         (Metric("char accuracy, padding counted (the tutorial's measure)", key("val_char_accuracy_padded"),
                 source=0.873, bar=0.873),
-         Metric("char accuracy, real characters only", key("val_char_accuracy")))),
+         Metric("char accuracy, real characters only", key("val_char_accuracy")),
+         Metric("epochs run (early stopping keeps the best)", key("epochs_run")))),
     "seq2seq": Source(
         "seq2seq on addition: baseline, reverse, Peeky", "06_peeky_reverse", f"{DLFS2}, ch. 7 (figures 7-23, 7-24, 7-28)",
         "45k/5k split of 50k problems, wordvec 16, hidden 128, batch 128, 25 epochs, Adam, gradient clip 5",
