@@ -55,10 +55,11 @@ results: setup
 	done; done
 	$(PY) -m autograder.results readme
 
-# Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/.
+# Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/, unchanged;
+# a run that changed the full preset (--epochs, --set) needs ALLOW_OVERRIDES=1 (the page then says what changed).
 ingest-results: setup
-	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...'" && exit 2)
-	$(PY) -m autograder.results ingest $(RUNS)
+	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
+	$(PY) -m autograder.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup
