@@ -124,12 +124,12 @@ SOURCES: dict[str, Source] = {
         needs="a GPU (150 epochs of the 128-filter network) and Fashion-MNIST, which the offline data mirror lacks "
               "(without it the run trains on scikit-learn's digits and records so)"),
     "gpt_wine": Source(
-        "GPT on wine reviews", "09_gpt", f"{GDL2}, ch. 9",
+        "GPT on wine reviews", "09_transformer", f"{GDL2}, ch. 9",
         "130k wine reviews, vocabulary 10k, length 80, width 256, 2 heads, 1 block, 5 epochs",
         "samples only (its loss counts padding tokens)", "report validation perplexity with padding masked",
         (Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),)),
     "gpt_shakespeare_char": Source(
-        "GPT on Shakespeare characters", "09_gpt", NANOGPT,
+        "GPT on Shakespeare characters", "09_transformer", NANOGPT,
         "6 layers, 6 heads, width 384, context 256, batch 64, dropout 0.2, lr 1e-3 to 1e-4, 5,000 iterations",
         "validation loss 1.47 nats/char (one A100, about 3 min)", "validation loss at most 1.47",
         (Metric("validation loss (nats/char)", key("val_loss"), source=1.47, bar=1.47, higher_is_better=False),)),
