@@ -110,6 +110,16 @@ def _strip(tree: ast.AST) -> ast.AST:
     return tree
 
 
+def _unannotated(tree: ast.AST) -> ast.AST:
+    """Type annotations removed (in place): a module annotates what its page shows plainly."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg):
+            node.annotation = None
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.returns = None
+    return tree
+
+
 def _names(node: ast.AST, ctx=ast.Load) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
 
@@ -225,10 +235,10 @@ def normalised(tree: ast.AST) -> ast.AST:
 
 
 def normalised_definition(node: ast.AST, rename: bool = True) -> str:
-    """A definition's fingerprint. ``rename=False`` keeps every name (and drops only docstrings
-    and comments): the strict comparison of a module with the page that shows its code."""
+    """A definition's fingerprint. ``rename=False`` keeps every name (and drops only docstrings,
+    comments and type annotations): the strict comparison of a module with the page that shows its code."""
     if not rename:
-        return ast.dump(_strip(copy.deepcopy(node)), annotate_fields=False)
+        return ast.dump(_unannotated(_strip(copy.deepcopy(node))), annotate_fields=False)
     return ast.dump(_Rename().visit(normalised(node)), annotate_fields=False)
 
 

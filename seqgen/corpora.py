@@ -62,11 +62,30 @@ def recipes(name: str = "epirecipes") -> list[str]:
     return [t for t in map(_recipe_text, records) if t is not None]
 
 
-def wine_reviews() -> list[str]:
-    """Wine reviews as ``'wine review : <country> : <province> : <variety> : <description>'``."""
-    with open(data.path("wine_reviews_5k"), newline="", encoding="utf-8") as fh:
-        return [
-            f"wine review : {r['country']} : {r['province']} : {r['variety']} : {r['description']}"
-            for r in csv.DictReader(fh)
-            if r["description"]
-        ]
+WINE_FIELDS = ("country", "province", "variety", "description")
+
+
+def wine_records(name: str = "wine_reviews_5k") -> list[dict]:
+    """Wine review records with the fields ``WINE_FIELDS`` (missing ones as ``""``), in file order.
+
+    ``name`` is ``'wine_reviews_5k'`` (the 5,000-row CSV subset) or ``'wine_reviews_130k'``
+    (Kaggle's full ``winemag-data-130k-v2.json``, if you have it).
+    """
+    path = data.path(name)
+    if path.suffix == ".json":
+        with open(path, encoding="utf-8") as fh:
+            rows = json.load(fh)
+    else:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    return [{f: (r.get(f) or "") for f in WINE_FIELDS} for r in rows]
+
+
+def wine_review_text(record: dict) -> str:
+    """``'wine review : <country> : <province> : <variety> : <description>'``, the source notes' layout."""
+    return "wine review : " + " : ".join(record[f] for f in WINE_FIELDS)
+
+
+def wine_reviews(name: str = "wine_reviews_5k") -> list[str]:
+    """Wine reviews as ``'wine review : <country> : <province> : <variety> : <description>'`` (those with a description)."""
+    return [wine_review_text(r) for r in wine_records(name) if r["description"]]

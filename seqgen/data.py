@@ -141,6 +141,20 @@ REGISTRY: dict[str, Dataset] = {
             license="Kaggle zynicide/wine-reviews",
         ),
         Dataset(
+            name="wine_reviews_130k",
+            folder="wine-reviews",
+            filename="winemag-data-130k-v2.json",
+            url=None,
+            sha256=None,
+            size=None,
+            description="About 130,000 Kaggle wine reviews (winemag-data-130k-v2.json), the file the source notes "
+                        "train their GPT on. Kaggle needs a login, so it is never downloaded: fetch it from the "
+                        "source page and put it in the cache or a mirror; without it the course uses wine_reviews_5k.",
+            license="Kaggle zynicide/wine-reviews",
+            homepage="https://www.kaggle.com/datasets/zynicide/wine-reviews",
+            optional=True,
+        ),
+        Dataset(
             name="recipes_excerpt",
             folder="recipes",
             filename="full_format_recipes_first29.json",

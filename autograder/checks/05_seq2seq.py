@@ -18,6 +18,7 @@ from autograder.checking import CheckFailed, Checks, expect
 from solutions import numpy_seq2seq as ns
 from solutions.numpy_layers import lstm_step
 from solutions.char_seq2seq import CharSeq2seq, CharSeq2seqConfig
+from solutions.torch_lstm import lstm_states
 
 checks = Checks()
 
@@ -315,15 +316,8 @@ def _torch_scores(weights, xs, h):
     """Scores of the decoder written in PyTorch (float64), with h and the weights as leaves for autograd."""
     E, Wx, Wh, b, Wa, ba = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights)
     ht = torch.tensor(h, dtype=torch.float64, requires_grad=True)
-    H = h.shape[1]
-    state, cell, outs = ht, torch.zeros_like(ht), []
-    for t in range(xs.shape[1]):
-        A = E[torch.as_tensor(xs[:, t])] @ Wx + state @ Wh + b  # (B, 4H), gates i, f, g, o
-        i, f, g, o = torch.sigmoid(A[:, :H]), torch.sigmoid(A[:, H:2 * H]), torch.tanh(A[:, 2 * H:3 * H]), torch.sigmoid(A[:, 3 * H:])
-        cell = f * cell + i * g
-        state = o * torch.tanh(cell)
-        outs.append(state)
-    return torch.stack(outs, dim=1) @ Wa + ba, ht, [E, Wx, Wh, b, Wa, ba]  # (B, T, V)
+    states = lstm_states(E[torch.as_tensor(xs)], ht, Wx, Wh, b)  # (B, T, H)
+    return states @ Wa + ba, ht, [E, Wx, Wh, b, Wa, ba]  # (B, T, V)
 
 
 FORWARD = LAYERS + (

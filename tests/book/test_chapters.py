@@ -84,3 +84,16 @@ def test_chapter7_trains_with_the_cpu_preset():
     preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("07_attention"))
     assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
         preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)
+
+
+def test_chapter9_trains_with_the_gpt_cpu_presets():
+    """Do chapter 9's Keras runs use exactly the reference's gpt_wine and gpt_shakespeare_char `cpu` presets?"""
+    from solutions.experiments.gpt_shakespeare_char import PRESETS as CHAR
+    from solutions.experiments.gpt_wine import PRESETS as WINE
+
+    w, ch, c = WINE["cpu"], CHAR["cpu"], constants(pipeline.chapter_path("09_transformer"))
+    assert (c["WINE_VOCAB"], c["WINE_LEN"], c["WINE_EMBED"], c["WINE_FF"], c["WINE_BATCH"], c["WINE_EPOCHS"], c["WINE_LR"]) == (
+        w.vocab_size, w.seq_len, w.embed_dim, w.ff_dim, w.batch_size, w.epochs, w.lr)
+    assert (c["N_CHARS"], c["CONTEXT"], c["CHAR_BATCH"], c["CHAR_LR"], c["DROPOUT"]) == (ch.n_chars, ch.context, ch.batch_size, ch.lr, ch.dropout)
+    windows = len(range(0, int(ch.n_chars * 0.9) - ch.context, ch.context))  # the chapter's training windows
+    assert ch.iters == c["CHAR_EPOCHS"] * -(-windows // ch.batch_size)

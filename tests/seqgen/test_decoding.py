@@ -30,3 +30,39 @@ def test_exact_match_counts_whole_rows():
     questions = np.array([[1, 0], [2, 5]])
     targets = np.array([[4, 5, 6], [5, 0, 1]])  # greedy writes 4 5 6 and 5 0 2: the second row is off at the end
     assert exact_match(CountingModel(), questions, targets, start=3) == 0.5
+
+
+def page_and_module():
+    """seqgen.decoding's definitions and chapter 6's, by name (the page teaches what the module holds)."""
+    import ast
+
+    from autograder import pipeline
+    from autograder.copies import chapter_definitions
+    from seqgen import decoding
+
+    module = {n.name: n for n in ast.parse(open(decoding.__file__).read()).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    page = chapter_definitions(next(p for p in pipeline.chapter_paths() if p.stem == "06_peeky_reverse"))
+    return module, page
+
+
+def test_chapter_6_shows_the_code_of_the_module():
+    """Does chapter 6 show each definition of seqgen.decoding as the module has it (docstrings, comments, annotations aside)?"""
+    from autograder.copies import normalised_definition
+
+    module, page = page_and_module()
+    assert set(module) == {"greedy_decode", "exact_match", "ExactMatchEachEpoch"}
+    for name, node in module.items():
+        assert name in page, f"chapter 6 does not show seqgen.decoding.{name}"
+        assert normalised_definition(page[name], rename=False) == normalised_definition(node, rename=False), (
+            f"chapter 6's {name} and seqgen.decoding.{name} differ: change both")
+
+
+def test_the_comparison_sees_a_changed_argument():
+    """Would swapping greedy decoding's argmax for argmin make the page and the module differ?"""
+    import ast
+
+    from autograder.copies import normalised_definition
+
+    module, page = page_and_module()
+    changed = ast.parse(ast.unparse(module["greedy_decode"]).replace("argmax(-1)\n", "argmin(-1)\n", 1)).body[0]
+    assert normalised_definition(changed, rename=False) != normalised_definition(page["greedy_decode"], rename=False)
