@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # (see solutions/__init__.py and benchmarks/speed.py).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup book release grade test test-fast train-lstm bench bench-grade clean
+.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,25 @@ test-fast: setup
 
 train-lstm: setup
 	$(PY) -m solutions.train lstm_lm --preset cpu --device auto
+
+# Full presets (the sources' settings) into results/<name>/full/seed<S>/result.json, then the README's table.
+#   make results NAMES="seq2seq attention_seq2seq" SEEDS="0 1 2"   (default: every experiment, seed 0)
+# One run at a time; the book's Results page is drawn from the committed JSON when it is built.
+NAMES ?=
+SEEDS ?= 0
+results: setup
+	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.results names)"; \
+	for name in $$names; do for seed in $(SEEDS); do \
+	  echo "== $$name seed $$seed"; \
+	  $(PY) -m solutions.train $$name --preset full --seed $$seed --save results/$$name/full/seed$$seed || exit 1; \
+	done; done
+	$(PY) -m autograder.results readme
+
+# Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/, unchanged;
+# a run that changed the full preset (--epochs, --set) needs ALLOW_OVERRIDES=1 (the page then says what changed).
+ingest-results: setup
+	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
+	$(PY) -m autograder.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup

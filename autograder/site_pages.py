@@ -10,7 +10,8 @@ figure cells), so a new chapter gets it without code of its own:
   becomes the image's alt text unless the cell gives one (``mystnb.image.alt``);
 - the source folder: the chapters at its root (URLs without build folders), the
   other pages of ``book/``, its ``_static``/``_templates``, ``_config.yml``, and
-  ``_toc.yml`` with folder prefixes dropped and the exercises page added.
+  ``_toc.yml`` with folder prefixes dropped and the exercises and results pages
+  added (the results page is drawn from the committed JSON: ``autograder/results_page.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import yaml
 
 
 EXERCISES_PAGE = "exercises"
+RESULTS_PAGE = "results"
 STUDENT_REQUIREMENTS = "requirements-student.txt"
 WHEEL_TOKEN = "SEQGEN_WHEEL"  # in book pages, replaced by the wheel's file name
 MINUTES_PER_EXERCISE = 20  # the course keeps each exercise under 30 minutes
@@ -141,11 +143,12 @@ def _rewrite(node):
 
 
 def site_toc(root: Path) -> dict:
-    """The repository's ``_toc.yml`` for the source folder, with the exercises page after the chapters."""
+    """The repository's ``_toc.yml`` for the source folder, with the exercises and results pages after the chapters."""
     toc = _rewrite(yaml.safe_load((root / "_toc.yml").read_text()))
     entries = toc.setdefault("chapters", [])
-    if not any(e.get("file") == EXERCISES_PAGE for e in entries):
-        entries.append({"file": EXERCISES_PAGE})
+    for page in (EXERCISES_PAGE, RESULTS_PAGE):
+        if not any(e.get("file") == page for e in entries):
+            entries.append({"file": page})
     return toc
 
 
@@ -180,5 +183,8 @@ def write_site_source(root: Path, book_dir: Path, target: Path, chapters: dict[s
         if (book_dir / folder).is_dir():
             shutil.copytree(book_dir / folder, target / folder, dirs_exist_ok=True)
     (target / f"{EXERCISES_PAGE}.md").write_text(exercises_page(chapters))
+    from .results_page import page as results_page
+
+    (target / f"{RESULTS_PAGE}.md").write_text(results_page(target, set(chapters)))
     (target / "_toc.yml").write_text(yaml.safe_dump(site_toc(root), sort_keys=False))
     shutil.copy(root / "_config.yml", target / "_config.yml")

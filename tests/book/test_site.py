@@ -62,3 +62,14 @@ def test_no_student_notebook_shows_an_answer(site, stem):
     found = units([(list(c.metadata.get("tags", [])), c.source) for c in nb.cells if c.cell_type == "code"])
     shown = {name: shown_answers(node) for name, node in found.items() if shown_answers(node)}
     assert not shown, f"the released {stem} notebook shows answers: {shown}"
+
+
+def test_results_page_has_every_experiment_and_the_chapters_link_to_it(site):
+    """Does the built Results page have a section per experiment, and do chapters 5 and 6 link to it?"""
+    from autograder import results
+
+    page = (site / "results.html").read_text()
+    for name in results.experiments():
+        assert f'id="results-{name.replace("_", "-")}"' in page, name
+    for stem in ("05_seq2seq", "06_peeky_reverse"):
+        assert 'href="results.html' in (site / f"{stem}.html").read_text(), stem
