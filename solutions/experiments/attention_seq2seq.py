@@ -36,7 +36,8 @@ class AttentionPreset:
     lr: float = 1e-3
     clip: float = 5.0  # global gradient-norm clip
     variants: tuple[str, ...] = ("baseline", "peeky", "attention")
-    seed: int = 0
+    seed: int = 0  # initial weights, batch order and (unless data_seed) the generated problems
+    data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own date.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
 
@@ -65,7 +66,8 @@ def date_data(n_train: int, n_test: int, seed: int = 0, data: str = "generated")
 
 
 def run(preset: AttentionPreset, device: torch.device) -> dict:
-    (x_train, t_train), (x_test, t_test), vocab = date_data(preset.n_train, preset.n_test, preset.seed, preset.data)
+    (x_train, t_train), (x_test, t_test), vocab = date_data(preset.n_train, preset.n_test,
+                                                  preset.seed if preset.data_seed < 0 else preset.data_seed, preset.data)
     src, tgt = torch.from_numpy(x_train), torch.from_numpy(t_train)
     src_test, tgt_test = torch.from_numpy(x_test), torch.from_numpy(t_test)
     new = unseen(x_train, x_test)

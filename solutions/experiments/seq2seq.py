@@ -27,7 +27,8 @@ class Seq2seqPreset:
     lr: float = 1e-3
     clip: float = 5.0  # global gradient-norm clip
     variants: tuple[str, ...] = ("baseline", "reverse", "reverse+peeky")
-    seed: int = 0
+    seed: int = 0  # initial weights, batch order and (unless data_seed) the generated problems
+    data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own addition.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
 
@@ -116,7 +117,8 @@ def held_out_metrics(model, src: torch.Tensor, tgt: torch.Tensor, new: np.ndarra
 
 
 def run(preset: Seq2seqPreset, device: torch.device) -> dict:
-    (x_train, t_train), (x_test, t_test), vocab = addition_data(preset.n_train, preset.n_test, preset.seed, preset.data)
+    (x_train, t_train), (x_test, t_test), vocab = addition_data(preset.n_train, preset.n_test,
+                                                  preset.seed if preset.data_seed < 0 else preset.data_seed, preset.data)
     new = unseen(x_train, x_test)
     result: dict = {"history": {}, "loss": {}, "n_test_unseen": int(new.sum())}
     for name in preset.variants:
