@@ -14,7 +14,7 @@ from seqgen.datasets import CharVocab, date_lines, encode, parse_lines
 from ..attention import AdditiveAttentionSeq2seq, AttentionConfig, AttentionSeq2seq, BiAttentionSeq2seq
 from ..seq2seq import PeekySeq2seq, Seq2seq, Seq2seqConfig
 from ..train import batches, fit
-from .seq2seq import book_split, held_out_metrics, one_lstm_bias, seq2seq_loss, unseen
+from .seq2seq import book_split, held_out_metrics, initialise, one_lstm_bias, seq2seq_loss, unseen
 
 VARIANTS = {
     "baseline": (Seq2seq, Seq2seqConfig),
@@ -40,6 +40,7 @@ class AttentionPreset:
     data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own date.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
+    init: str = "dlfs2"  # the source's initialisation (the models' own), or "torch": PyTorch's layer defaults
 
 
 PRESETS = {
@@ -76,6 +77,7 @@ def run(preset: AttentionPreset, device: torch.device) -> dict:
         model_class, config_class = VARIANTS[name]
         torch.manual_seed(preset.seed)
         model = model_class(config_class(vocab_size=len(vocab), wordvec=preset.wordvec, hidden=preset.hidden))
+        initialise(model, preset.init)
         if preset.one_bias:
             one_lstm_bias(model)
         gen = torch.Generator().manual_seed(preset.seed)

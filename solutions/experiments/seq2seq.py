@@ -31,6 +31,7 @@ class Seq2seqPreset:
     data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own addition.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
+    init: str = "dlfs2"  # the source's initialisation (the models' own), or "torch": PyTorch's layer defaults
 
 
 PRESETS = {
@@ -67,6 +68,18 @@ def book_split(name: str):
     x, t = x[order], t[order]
     cut = len(x) - len(x) // 10
     return (x[:cut], t[:cut]), (x[cut:], t[cut:]), vocab
+
+
+def initialise(model: torch.nn.Module, init: str) -> torch.nn.Module:
+    """``"dlfs2"``: keep the model's own start (the source's scheme); ``"torch"``: every layer's PyTorch default
+    (embeddings N(0, 1), LSTM weights and biases U(-1/sqrt(H), 1/sqrt(H)), linear layers Kaiming-uniform)."""
+    if init == "torch":
+        for module in model.modules():
+            if module is not model and hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    elif init != "dlfs2":
+        raise ValueError(f"init must be 'dlfs2' or 'torch', got {init!r}")
+    return model
 
 
 def one_lstm_bias(model: torch.nn.Module) -> torch.nn.Module:
@@ -128,6 +141,7 @@ def run(preset: Seq2seqPreset, device: torch.device) -> dict:
         src, tgt = torch.from_numpy(xs_train.copy()), torch.from_numpy(t_train)
         src_test, tgt_test = torch.from_numpy(xs_test.copy()), torch.from_numpy(t_test)
         model = model_class(Seq2seqConfig(vocab_size=len(vocab), wordvec=preset.wordvec, hidden=preset.hidden))
+        initialise(model, preset.init)
         if preset.one_bias:
             one_lstm_bias(model)
         gen = torch.Generator().manual_seed(preset.seed)

@@ -169,3 +169,18 @@ def test_data_seed_chooses_the_problems_and_seed_the_rest(monkeypatch, data_seed
                                       variants=("reverse",), seed=5, data_seed=data_seed)
     experiment.run(preset, torch.device("cpu"))
     assert seen == [expected]
+
+
+def test_torch_init_replaces_the_source_scheme_with_the_layer_defaults():
+    """With init="torch", are embeddings N(0, 1) and LSTM biases non-zero within 1/sqrt(H), and is "dlfs2" left as built?"""
+    torch.manual_seed(0)
+    model = Seq2seq(Seq2seqConfig(vocab_size=13, wordvec=16, hidden=64))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    experiment.initialise(model, "dlfs2")
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    experiment.initialise(model, "torch")
+    assert abs(float(model.encoder.embedding.weight.std()) - 1.0) < 0.1
+    bias = model.decoder.lstm.bias_ih_l0
+    assert bias.any() and float(bias.abs().max()) <= 64**-0.5
+    with pytest.raises(ValueError):
+        experiment.initialise(model, "xavier")
