@@ -122,6 +122,12 @@ def test_presets_follow_the_source():
     assert experiment.PRESETS["cpu"].variants == full.variants == ("baseline", "peeky", "attention")
 
 
+def test_full_preset_starts_from_pytorchs_initialisation():
+    """Does the full preset use PyTorch's layer defaults (from the source's scheme it sat a whole epoch on a plateau)?"""
+    assert experiment.PRESETS["full"].init == "torch" and experiment.PRESETS["full"].data == "generated"
+    assert experiment.PRESETS["cpu"].init == "dlfs2"
+
+
 def test_date_data_reverses_the_questions():
     """Are questions reversed (read back they are dates), answers '_YYYY-MM-DD', and train and test disjoint slices?"""
     (x, t), (xt, tt), vocab = experiment.date_data(300, 50)
