@@ -40,7 +40,7 @@ class AttentionPreset:
     data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own date.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
-    init: str = "dlfs2"  # the source's initialisation (the models' own), or "torch": PyTorch's layer defaults
+    init: str = "dlfs2"  # the source's initialisation (the models' own), "torch" (PyTorch's defaults), "dlfs2-embed1"
 
 
 PRESETS = {

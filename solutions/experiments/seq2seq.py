@@ -31,7 +31,7 @@ class Seq2seqPreset:
     data_seed: int = -1  # the generated problems' seed; -1: the same as seed
     data: str = "generated"  # or "book": the source's own addition.txt and split (n_train, n_test ignored)
     one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
-    init: str = "dlfs2"  # the source's initialisation (the models' own), or "torch": PyTorch's layer defaults
+    init: str = "dlfs2"  # the source's initialisation (the models' own), "torch" (PyTorch's defaults), "dlfs2-embed1"
 
 
 PRESETS = {
@@ -72,13 +72,18 @@ def book_split(name: str):
 
 def initialise(model: torch.nn.Module, init: str) -> torch.nn.Module:
     """``"dlfs2"``: keep the model's own start (the source's scheme); ``"torch"``: every layer's PyTorch default
-    (embeddings N(0, 1), LSTM weights and biases U(-1/sqrt(H), 1/sqrt(H)), linear layers Kaiming-uniform)."""
+    (embeddings N(0, 1), LSTM weights and biases U(-1/sqrt(H), 1/sqrt(H)), linear layers Kaiming-uniform);
+    ``"dlfs2-embed1"``: the source's scheme with PyTorch's N(0, 1) embeddings only."""
     if init == "torch":
         for module in model.modules():
             if module is not model and hasattr(module, "reset_parameters"):
                 module.reset_parameters()
+    elif init == "dlfs2-embed1":  # a diagnostic: the source's scheme but for embeddings N(0, 1), as PyTorch's
+        for module in model.modules():
+            if isinstance(module, torch.nn.Embedding):
+                module.reset_parameters()
     elif init != "dlfs2":
-        raise ValueError(f"init must be 'dlfs2' or 'torch', got {init!r}")
+        raise ValueError(f"init must be 'dlfs2', 'dlfs2-embed1' or 'torch', got {init!r}")
     return model
 
 

@@ -178,8 +178,11 @@ def test_torch_init_replaces_the_source_scheme_with_the_layer_defaults():
     before = {k: v.clone() for k, v in model.state_dict().items()}
     experiment.initialise(model, "dlfs2")
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    experiment.initialise(model, "dlfs2-embed1")
+    assert abs(float(model.encoder.embedding.weight.detach().std()) - 1.0) < 0.1
+    assert not model.decoder.lstm.bias_ih_l0.any(), "only the embeddings change"
     experiment.initialise(model, "torch")
-    assert abs(float(model.encoder.embedding.weight.std()) - 1.0) < 0.1
+    assert abs(float(model.encoder.embedding.weight.detach().std()) - 1.0) < 0.1
     bias = model.decoder.lstm.bias_ih_l0
     assert bias.any() and float(bias.abs().max()) <= 64**-0.5
     with pytest.raises(ValueError):
