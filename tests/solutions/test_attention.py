@@ -122,9 +122,9 @@ def test_presets_follow_the_source():
     assert experiment.PRESETS["cpu"].variants == full.variants == ("baseline", "peeky", "attention")
 
 
-def test_full_preset_starts_from_pytorchs_initialisation():
-    """Does the full preset use PyTorch's layer defaults (from the source's scheme it sat a whole epoch on a plateau)?"""
-    assert experiment.PRESETS["full"].init == "torch" and experiment.PRESETS["full"].data == "generated"
+def test_full_preset_starts_from_unit_embeddings():
+    """Does the full preset start from unit-variance embeddings (from the source's N(0, 0.01^2) it sat an epoch on a plateau)?"""
+    assert experiment.PRESETS["full"].init == "dlfs2-embed1" and experiment.PRESETS["full"].data == "generated"
     assert experiment.PRESETS["cpu"].init == "dlfs2"
 
 
