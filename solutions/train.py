@@ -126,6 +126,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
     parser.add_argument("--epochs", type=int, default=None, help="override the preset's epoch count")
     parser.add_argument("--seed", type=int, default=None, help="override the preset's seed (to see run-to-run spread)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="override any other preset field, e.g. --set data=book (repeatable)")
     parser.add_argument("--save", type=Path, default=None, metavar="DIR",
                         help="write DIR/result.json (preset, metrics, per-epoch history) and DIR/curves.png")
     args = parser.parse_args(argv)
@@ -137,6 +139,10 @@ def main(argv: list[str] | None = None) -> dict:
         preset = replace(preset, epochs=args.epochs)
     if args.seed is not None:
         preset = replace(preset, seed=args.seed)
+    try:
+        preset = override(preset, args.set)
+    except ValueError as error:
+        parser.error(str(error))
     device = resolve_device(args.device)
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
     start = time.perf_counter()
@@ -150,6 +156,27 @@ def main(argv: list[str] | None = None) -> dict:
                   "result": result}
         save_run(args.save, record, getattr(module, "curves", None))
     return result
+
+
+def override(preset, assignments: list[str]):
+    """A copy of ``preset`` with ``FIELD=VALUE`` assignments applied, each VALUE read as the field's current type."""
+    changes = {}
+    for assignment in assignments:
+        name, sep, raw = assignment.partition("=")
+        if not sep or not hasattr(preset, name):
+            raise ValueError(f"--set wants FIELD=VALUE with a field of the preset, got {assignment!r}")
+        current = getattr(preset, name)
+        if isinstance(current, bool):
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"--set {name} wants true or false, got {raw!r}")
+            changes[name] = raw.lower() in ("true", "1")
+        elif isinstance(current, tuple):
+            changes[name] = tuple(v for v in raw.split(",") if v)
+        elif current is None:
+            changes[name] = raw
+        else:
+            changes[name] = type(current)(raw)
+    return replace(preset, **changes)
 
 
 def run_environment(device: torch.device) -> dict:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from seqgen.datasets import CharVocab, addition_lines, encode, parse_lines
+from seqgen.datasets import CharVocab, addition_lines, encode, parse_lines, read_pairs
 
 from ..seq2seq import PeekySeq2seq, Seq2seq, Seq2seqConfig
 from ..train import batches, fit, sequence_cross_entropy
@@ -26,7 +26,11 @@ class Seq2seqPreset:
     lr: float = 1e-3
     clip: float = 5.0  # global gradient-norm clip
     variants: tuple[str, ...] = ("baseline", "reverse", "reverse+peeky")
-    seed: int = 0
+    seed: int = 0  # initial weights, batch order and (unless data_seed) the generated problems
+    data_seed: int = -1  # the generated problems' seed; -1: the same as seed
+    data: str = "generated"  # or "book": the source's own addition.txt and split (n_train, n_test ignored)
+    one_bias: bool = False  # train one LSTM bias, as the source (torch's LSTM has two, b_ih + b_hh)
+    init: str = "dlfs2"  # the source's initialisation (the models' own), "torch" (PyTorch's defaults), "dlfs2-embed1"
 
 
 PRESETS = {
@@ -37,12 +41,62 @@ PRESETS = {
 }
 
 
-def addition_data(n_train: int, n_test: int, seed: int = 0):
-    """Encoded addition problems: (x_train, t_train), (x_test, t_test), vocab. t starts with '_'."""
+def addition_data(n_train: int, n_test: int, seed: int = 0, data: str = "generated"):
+    """Encoded addition problems: (x_train, t_train), (x_test, t_test), vocab. t starts with '_'.
+
+    ``data="book"`` reads the source's ``addition.txt`` and splits it as its ``sequence.load_data``.
+    """
+    if data == "book":
+        return book_split("dlfs2_addition")
     questions, answers = parse_lines(addition_lines(n_train + n_test, seed=seed))
     vocab = CharVocab.from_texts(questions + answers)
     x, t = encode(questions, vocab), encode(answers, vocab)
     return (x[:n_train], t[:n_train]), (x[n_train:], t[n_train:]), vocab
+
+
+def book_split(name: str):
+    """The source's file, split as its ``sequence.load_data``: lines shuffled by NumPy's global RNG
+    seeded 1984 (``np.random.seed(1984); np.random.shuffle``), the last tenth held out."""
+    if name not in ("dlfs2_addition", "dlfs2_date"):
+        raise ValueError(f"no source split for {name!r}")
+    questions, answers = read_pairs(name)
+    vocab = CharVocab.from_texts(questions + answers)
+    x, t = encode(questions, vocab), encode(answers, vocab)
+    order = np.arange(len(x))
+    np.random.RandomState(1984).shuffle(order)  # the same permutation as the global RNG seeded 1984
+    x, t = x[order], t[order]
+    cut = len(x) - len(x) // 10
+    return (x[:cut], t[:cut]), (x[cut:], t[cut:]), vocab
+
+
+def initialise(model: torch.nn.Module, init: str) -> torch.nn.Module:
+    """``"dlfs2"``: keep the model's own start (the source's scheme); ``"torch"``: every layer's PyTorch default
+    (embeddings N(0, 1), LSTM weights and biases U(-1/sqrt(H), 1/sqrt(H)), linear layers Kaiming-uniform);
+    ``"dlfs2-embed1"``: the source's scheme with PyTorch's N(0, 1) embeddings only."""
+    if init == "torch":
+        for module in model.modules():
+            if module is not model and hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+    elif init == "dlfs2-embed1":  # a diagnostic: the source's scheme but for embeddings N(0, 1), as PyTorch's
+        for module in model.modules():
+            if isinstance(module, torch.nn.Embedding):
+                module.reset_parameters()
+    elif init != "dlfs2":
+        raise ValueError(f"init must be 'dlfs2', 'dlfs2-embed1' or 'torch', got {init!r}")
+    return model
+
+
+def one_lstm_bias(model: torch.nn.Module) -> torch.nn.Module:
+    """Freeze every LSTM's ``bias_hh`` (zero): one trained bias per gate, as the source's and Keras's LSTM.
+
+    Torch's LSTM adds two biases; both trained, their sum moves up to twice as fast under Adam.
+    """
+    for name, p in model.named_parameters():
+        if "bias_hh" in name:
+            with torch.no_grad():
+                p.zero_()
+            p.requires_grad_(False)
+    return model
 
 
 def seq2seq_loss(model, batch):
@@ -52,18 +106,38 @@ def seq2seq_loss(model, batch):
 
 
 def exact_match(model, src: torch.Tensor, tgt: torch.Tensor, batch_size: int = 1000) -> float:
+    """The fraction of problems whose greedy answer is right in every position."""
+    return float(exact_hits(model, src, tgt, batch_size).float().mean())
+
+
+def exact_hits(model, src: torch.Tensor, tgt: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """(N,) bool: is the greedy answer to problem i right in every position?"""
     device = next(model.parameters()).device
     model.eval()
-    hits = 0
+    hits = []
     for s, t in batches(src, tgt, batch_size=batch_size, shuffle=False):
         guess = model.generate(s.to(device), int(t[0, 0]), t.shape[1] - 1).cpu()
-        hits += int((guess == t[:, 1:]).all(dim=1).sum())
-    return hits / len(src)
+        hits.append((guess == t[:, 1:]).all(dim=1))
+    return torch.cat(hits)
+
+
+def unseen(x_train: np.ndarray, x_test: np.ndarray) -> np.ndarray:
+    """(N_test,) bool: is held-out question i absent from the training questions?"""
+    seen = {row.tobytes() for row in x_train}
+    return np.array([row.tobytes() not in seen for row in x_test])
+
+
+def held_out_metrics(model, src: torch.Tensor, tgt: torch.Tensor, new: np.ndarray) -> dict[str, float]:
+    """Exact match on all held-out problems, and on those whose question training never showed."""
+    hits = exact_hits(model, src, tgt)
+    return {"exact_match": float(hits.float().mean()), "exact_match_unseen": float(hits[torch.from_numpy(new)].float().mean())}
 
 
 def run(preset: Seq2seqPreset, device: torch.device) -> dict:
-    (x_train, t_train), (x_test, t_test), vocab = addition_data(preset.n_train, preset.n_test, preset.seed)
-    result: dict = {"history": {}, "loss": {}}
+    (x_train, t_train), (x_test, t_test), vocab = addition_data(preset.n_train, preset.n_test,
+                                                  preset.seed if preset.data_seed < 0 else preset.data_seed, preset.data)
+    new = unseen(x_train, x_test)
+    result: dict = {"history": {}, "loss": {}, "n_test_unseen": int(new.sum())}
     for name in preset.variants:
         model_class, reverse = VARIANTS[name]
         torch.manual_seed(preset.seed)
@@ -71,11 +145,15 @@ def run(preset: Seq2seqPreset, device: torch.device) -> dict:
         src, tgt = torch.from_numpy(xs_train.copy()), torch.from_numpy(t_train)
         src_test, tgt_test = torch.from_numpy(xs_test.copy()), torch.from_numpy(t_test)
         model = model_class(Seq2seqConfig(vocab_size=len(vocab), wordvec=preset.wordvec, hidden=preset.hidden))
+        initialise(model, preset.init)
+        if preset.one_bias:
+            one_lstm_bias(model)
         gen = torch.Generator().manual_seed(preset.seed)
         history = fit(model, lambda epoch: batches(src, tgt, batch_size=preset.batch_size, shuffle=True, generator=gen),
                       seq2seq_loss, epochs=preset.epochs, lr=preset.lr, device=device, clip=preset.clip,
-                      evaluate=lambda m: {"exact_match": exact_match(m, src_test, tgt_test)}, desc=name)
+                      evaluate=lambda m: held_out_metrics(m, src_test, tgt_test, new), desc=name)
         result["history"][name] = history["exact_match"]
+        result.setdefault("unseen", {})[name] = history["exact_match_unseen"]
         result["loss"][name] = history["loss"]
         result[f"{name}_exact_match"] = history["exact_match"][-1]
         sample = model.generate(src_test[:3].to(device), int(tgt_test[0, 0]), tgt_test.shape[1] - 1).cpu()

@@ -122,6 +122,12 @@ def test_presets_follow_the_source():
     assert experiment.PRESETS["cpu"].variants == full.variants == ("baseline", "peeky", "attention")
 
 
+def test_full_preset_starts_from_unit_embeddings():
+    """Does the full preset start from unit-variance embeddings (from the source's N(0, 0.01^2) it sat an epoch on a plateau)?"""
+    assert experiment.PRESETS["full"].init == "dlfs2-embed1" and experiment.PRESETS["full"].data == "generated"
+    assert experiment.PRESETS["cpu"].init == "dlfs2"
+
+
 def test_date_data_reverses_the_questions():
     """Are questions reversed (read back they are dates), answers '_YYYY-MM-DD', and train and test disjoint slices?"""
     (x, t), (xt, tt), vocab = experiment.date_data(300, 50)

@@ -63,3 +63,19 @@ def test_seq2seq_plots_the_variants_side_by_side():
     """Does the addition experiment put the three variants on one exact-match panel and one loss panel?"""
     result = {"history": {"baseline": [0.1], "reverse": [0.5]}, "loss": {"baseline": [1.0], "reverse": [0.5]}}
     assert experiment.curves(result) == {"exact match": result["history"], "training loss": result["loss"]}
+
+
+def test_set_overrides_any_field_with_its_type(monkeypatch):
+    """Does --set FIELD=VALUE reach run() typed as the field (tuple, bool, str), and is a field that does not exist refused?"""
+    seen = {}
+    monkeypatch.setattr(experiment, "run", lambda preset, device: seen.update(preset=preset) or {})
+    train.main(["seq2seq", "--preset", "full", "--device", "cpu", "--set", "variants=reverse,reverse+peeky",
+                "--set", "data=book", "--set", "one_bias=true", "--set", "lr=0.01"])
+    preset = seen["preset"]
+    assert preset.variants == ("reverse", "reverse+peeky") and preset.data == "book"
+    assert preset.one_bias is True and preset.lr == 0.01 and preset.epochs == experiment.PRESETS["full"].epochs
+    train.main(["seq2seq", "--preset", "full", "--device", "cpu", "--set", "one_bias=false"])
+    assert seen["preset"].one_bias is False
+    for bad in ("colour=red", "one_bias=maybe", "epochs"):
+        with pytest.raises(SystemExit):
+            train.main(["seq2seq", "--preset", "full", "--set", bad])
