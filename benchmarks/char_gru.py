@@ -29,10 +29,9 @@ import keras
 import numpy as np
 import torch
 
-from benchmarks.speed import keras_step, lever_context, machine_line, profile_ops, run_variants, torch_step
+from benchmarks.speed import compare, keras_step, machine_line
 from solutions.charrnn import CharRNNConfig, build_charrnn
 from solutions.experiments.charrnn import char_loss
-from solutions.train import FIT_LEVERS
 
 LEVERS = ["transposed", "fused", "foreach", "no_item", "flush_denormal", "1_thread", "compile_loss", "compile_opt", "bf16"]
 
@@ -89,19 +88,7 @@ def main() -> None:
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:])
     batch = (torch.from_numpy(x),)
     make = lambda: build_charrnn(CharRNNConfig(vocab_size=V, embed_dim=E, hidden=H, num_layers=2))  # noqa: E731
-    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
-    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
-    if args.levers:
-        for lever in args.only or LEVERS:
-            variants["torch + " + lever] = set(lever.split("+"))
-    print(f"{args.rounds} rounds of {args.steps} steps of each, in turn:")
-    run_variants(keras_train, make, loss_for, batch, variants, args.rounds, args.steps, tokens, flops, reference)
-    if args.profile:
-        torch.manual_seed(0)
-        levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
-        print(f"profile of one step with {sorted(levers)}:")
-        with lever_context(levers):
-            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
+    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from benchmarks.speed import keras_step, lever_context, machine_line, profile_ops, run_variants, time_steps, torch_step
+from benchmarks.speed import compare, keras_step, machine_line, time_steps
 from solutions.experiments.lstm_lm import lm_loss
 from solutions.lstm_lm import LSTMLanguageModel, LSTMLMConfig
 from solutions.numpy_layers import lstm_step
-from solutions.train import FIT_LEVERS
 
 LEVERS = ["fused", "foreach", "no_item", "flush_denormal", "1_thread", "no_mkldnn", "softmax_log", "compile_loss",
           "compile_opt", "bf16", "transposed"]
@@ -111,19 +110,7 @@ def main() -> None:
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:], sample_weight=np.ones((B, T), "float32"))
     batch = (torch.from_numpy(x),)
     make = lambda: LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
-    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
-    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
-    if args.levers:
-        for lever in args.only or LEVERS:
-            variants["torch + " + lever] = set(lever.split("+"))
-    print(f"{args.rounds} rounds of {args.steps} steps of each, in turn:")
-    run_variants(keras_train, make, loss_for, batch, variants, args.rounds, args.steps, tokens, flops, reference)
-    if args.profile:
-        torch.manual_seed(0)
-        levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
-        print(f"profile of one step with {sorted(levers)}:")
-        with lever_context(levers):
-            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
+    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
     numpy_vs_torch(rng, B, T, E, H, args.steps)
 
 

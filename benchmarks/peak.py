@@ -20,7 +20,6 @@ else:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import time
 
-import numpy as np
 import torch
 
 

@@ -157,3 +157,24 @@ def profile_ops(step: Callable[[], object], top: int = 12) -> str:
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         step()
     return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=top)
+
+
+def compare(args, all_levers: list[str], keras_train: Callable[[], object], make: Callable[[], torch.nn.Module],
+            loss_for: Callable[[set[str]], Callable], batch: tuple, tokens: int, flops: float) -> None:
+    """The benchmarks' common main: the reference as ``fit`` runs it, a plain torch loop, each lever
+    (``--levers``, or those of ``--only``) against Keras in alternating rounds; ``--profile`` lists one step's ops."""
+    from solutions.train import FIT_LEVERS
+
+    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
+    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
+    if args.levers:
+        for lever in args.only or all_levers:
+            variants["torch + " + lever] = set(lever.split("+"))
+    print(f"{args.rounds} rounds of {args.steps} steps of each, in turn:")
+    run_variants(keras_train, make, loss_for, batch, variants, args.rounds, args.steps, tokens, flops, reference)
+    if args.profile:
+        torch.manual_seed(0)
+        levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
+        print(f"profile of one step with {sorted(levers)}:")
+        with lever_context(levers):
+            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
