@@ -65,6 +65,12 @@ PAGE_PROBE = r"""(() => {
     links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
     nav: Array.from(document.querySelectorAll('nav.bd-docs-nav a')).map(a => a.textContent.trim()),
     brand: ((document.querySelector('.navbar-brand') || {}).textContent || '').trim(),
+    // Text wider than the window (code blocks and tables scroll in their own boxes and do not count).
+    too_wide: Array.from(article.querySelectorAll('*'))
+      .filter(e => !e.closest('pre, .highlight, .pst-scrollable-table-container, mjx-container, .cell_output, figure'))
+      .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && e.getBoundingClientRect().width > 0)
+      .map(e => e.textContent.trim().slice(0, 60)).slice(0, 5),
+    page_width: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
   };
 })()"""
 
@@ -163,8 +169,8 @@ class Browser:
 
     def open(self, url: str, width: int, height: int = 900) -> None:
         """Load ``url`` at a ``width``-pixel window (a phone below 600) and wait until it is typeset."""
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
-                  mobile=width < 600)
+        self.metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+        self.send("Emulation.setDeviceMetricsOverride", **self.metrics)
         self.events.clear()
         self.send("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
@@ -231,11 +237,18 @@ class Browser:
         """Save a PNG of the page (the whole page, up to 12,000 px, or the viewport)."""
         import base64
 
-        params = {"format": "png"}
-        if full_page:
-            w, h = self.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollHeight]")
-            params.update(captureBeyondViewport=True, clip={"x": 0, "y": 0, "width": w, "height": min(h, 12000), "scale": 1})
-        data = self.send("Page.captureScreenshot", **params)["data"]
+        if not full_page:
+            data = self.send("Page.captureScreenshot", format="png")["data"]
+        else:
+            # A window as tall as the page (captureBeyondViewport shifted the sidebars and the
+            # article sideways on long pages), then the reader's window again.
+            h = self.evaluate("document.documentElement.scrollHeight")
+            self.send("Emulation.setDeviceMetricsOverride", **{**self.metrics, "height": min(h, 12000)})
+            self.pause(0.3)
+            try:
+                data = self.send("Page.captureScreenshot", format="png")["data"]
+            finally:
+                self.send("Emulation.setDeviceMetricsOverride", **self.metrics)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path

@@ -93,6 +93,13 @@ def test_output_tables_are_padded_and_outputs_not_cut(visits):
     assert not cut, f"outputs wider than the page (cut off): {json.dumps(cut, indent=1)}"
 
 
+def test_no_page_scrolls_sideways_on_a_phone(visits):
+    """At 390 px, does every page fit the window, with no text (a long inline `code` name) sticking out of it?"""
+    wide = {p: {"page (scroll, window)": v["page_width"], "too wide": v["too_wide"]}
+            for (p, w), v in every_visit(visits) if w == 390 and (v["too_wide"] or v["page_width"][0] > v["page_width"][1] + 1)}
+    assert not wide, f"pages wider than a phone: {json.dumps(wide, indent=1)}"
+
+
 def test_one_search_box_on_desktop(visits):
     """Does each page show exactly one search box at 1280 px?"""
     counts = {p: v["search_boxes"] for (p, w), v in every_visit(visits) if w == 1280 and v["search_boxes"] != 1}
