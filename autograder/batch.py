@@ -36,7 +36,7 @@ def find_submissions(folder: Path) -> list[tuple[str, str, Path]]:
     """(student, chapter, notebook) for ``folder/<student>/<chapter>/<chapter>.ipynb``; a folder without the notebook counts as empty."""
     found = []
     for chapter_dir in sorted(Path(folder).glob("*/*")):
-        if chapter_dir.is_dir() and (pipeline.BOOK_DIR / f"{chapter_dir.name}.md").is_file():
+        if chapter_dir.is_dir() and (pipeline.BOOK_DIR / chapter_dir.name / f"{chapter_dir.name}.md").is_file():
             found.append((chapter_dir.parent.name, chapter_dir.name, chapter_dir / f"{chapter_dir.name}.ipynb"))
     if not found:
         raise FileNotFoundError(f"no submissions in {folder}: expected <student>/<chapter>/<chapter>.ipynb")

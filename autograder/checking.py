@@ -1,6 +1,6 @@
 """Hidden checks that run outside the student's reach.
 
-A chapter's hidden tests live in ``autograder/checks/<stem>.py``, never in the
+A chapter's hidden tests live in ``book/<stem>/checks.py``, never in the
 notebook. Each is a function of one argument, a :class:`Kernel`: a handle on
 the student's running notebook through which the check *computes* with the
 student's code (``k.call("reverse_questions", x)``) while it *compares* on its
@@ -57,7 +57,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKS_DIR = Path(__file__).resolve().parent / "checks"
+BOOK_DIR = ROOT / "book"
 
 Check = Callable[["Kernel"], None]
 
@@ -319,7 +319,7 @@ class Checks:
 
 
 def checks_path(stem: str) -> Path:
-    return CHECKS_DIR / f"{stem}.py"
+    return BOOK_DIR / stem / "checks.py"
 
 
 def load_checks(stem: str) -> dict[str, Check] | None:
@@ -327,7 +327,7 @@ def load_checks(stem: str) -> dict[str, Check] | None:
     path = checks_path(stem)
     if not path.is_file():
         return None
-    spec = importlib.util.spec_from_file_location(f"autograder.checks.c{stem}", path)
+    spec = importlib.util.spec_from_file_location(f"seqgen_checks_{stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     checks = getattr(module, "checks", None)

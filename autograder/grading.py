@@ -7,7 +7,7 @@ The notebook that runs is the *source* chapter (``pipeline.read_chapter``), with
 - the test cells always from the source (a deleted or edited test cell changes nothing);
 - the code cells the student added, kept after the cell they follow.
 
-After each test cell the exercise's hidden check (``autograder/checks/<stem>.py``) runs in
+After each test cell the exercise's hidden check (``book/<stem>/checks.py``) runs in
 the grader against the kernel; **score = points if the check passed, else 0** (visible-cell
 errors are shown, never decide). The kernel never sees ``solutions`` nor the course source.
 
@@ -106,7 +106,7 @@ def grade_notebook(path: Path, stem: str, workdir: Path, limits: Limits) -> dict
     cells, exercises = notebook_cells(stem, submission)
     checks = load_checks(stem)
     if checks is None:
-        raise FileNotFoundError(f"chapter {stem} has no hidden checks (autograder/checks/{stem}.py): it cannot be graded")
+        raise FileNotFoundError(f"chapter {stem} has no hidden checks (book/{stem}/checks.py): it cannot be graded")
     results = {ex.id: ExerciseResult(ex.id, ex.points) for ex in exercises}
     timing = Timing()
     with tempfile.TemporaryDirectory(prefix="seqgen-grade-") as scratch:

@@ -4,7 +4,7 @@ student notebooks (nbgrader release) and grades.
 Every step is a function so that the CLI (``python -m autograder.cli``) and the
 tests share one implementation:
 
-- :func:`read_chapter` parses ``book/NN_name.md`` (jupytext) and turns its tags
+- :func:`read_chapter` parses ``book/NN_name/NN_name.md`` (jupytext) and turns its tags
   into nbgrader metadata;
 - :func:`executed_chapter` runs it with the reference answers in place, cached
   by the content of the chapter and of the packages it imports
@@ -108,12 +108,12 @@ def _shared(course_dir: Path):
 
 
 def chapter_paths() -> list[Path]:
-    """``book/NN_*.md`` in order."""
-    return sorted(BOOK_DIR.glob("[0-9][0-9]_*.md"))
+    """``book/NN_name/NN_name.md`` in order (each chapter's folder also holds its ``checks.py`` and ``mutants.py``)."""
+    return sorted(p for p in BOOK_DIR.glob("[0-9][0-9]_*/[0-9][0-9]_*.md") if p.stem == p.parent.name)
 
 
 def chapter_path(stem: str) -> Path:
-    path = BOOK_DIR / f"{stem}.md"
+    path = BOOK_DIR / stem / f"{stem}.md"
     if not path.is_file():
         known = ", ".join(p.stem for p in chapter_paths())
         raise FileNotFoundError(f"no chapter {stem!r} in {BOOK_DIR}; chapters: {known}")

@@ -6,7 +6,7 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
   ``### END SOLUTION`` region.
 - ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``. It holds
   visible checks only, never a ``### BEGIN HIDDEN TESTS`` region: the hidden checks live
-  in ``autograder/checks/<stem>.py``, which every chapter has, with a check per exercise.
+  in ``book/<stem>/checks.py``, which every chapter has, with a check per exercise.
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
@@ -71,7 +71,7 @@ def _exercise_cells(nb, checks):
                 raise TagError(f"test cell of {test!r} has no points:<n> tag")
             if "### BEGIN HIDDEN TESTS" in cell.source:
                 raise TagError(f"test cell of {test!r} has a hidden region: hidden checks belong in the "
-                               "chapter's checks module, autograder/checks/<stem>.py, outside the student's reach")
+                               "chapter's checks module, book/<stem>/checks.py, outside the student's reach")
             tests[test] = (index, float(points))
         elif points is not None:
             raise TagError(f"cell {index} has points:{points} but no tests:<id> tag")

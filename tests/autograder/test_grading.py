@@ -21,14 +21,14 @@ from autograder.checking import load_checks, local_kernel_for, run_check
 from autograder.sandbox import Limits
 from autograder.tags import exercise_cells
 
-MUTANT_DIR = Path(__file__).parent / "mutants"
+BOOK_DIR = pipeline.BOOK_DIR
 CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
 # One xdist group, and a session fixture: the batch runs once, on one worker, even if xdist interleaves modules.
 pytestmark = pytest.mark.xdist_group("grading")
 
 
 def answers_file(stem: str) -> dict:
-    path = MUTANT_DIR / f"{stem}.py"
+    path = BOOK_DIR / stem / "mutants.py"
     assert path.is_file(), f"chapter {stem} has no mutants file {path}"
     return runpy.run_path(str(path))
 

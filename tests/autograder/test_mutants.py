@@ -14,7 +14,7 @@ What is proven, for every chapter:
   every pair j < k where k calls j is covered, since all checks run each time);
 - each correct alternative passes every check.
 
-The mutants files (tests/autograder/mutants/NN_name.py) label each wrong answer with its
+The mutants files (book/NN_name/mutants.py) label each wrong answer with its
 class: ``"contract: ..."`` (a clause of the docstring broken: dtype, shape, mutated input,
 an ignored argument), ``"logic: ..."`` (off by one, wrong axis or order) or
 ``"numeric: ..."`` (a subtly wrong formula or constant). Each exercise keeps at least
@@ -33,14 +33,14 @@ from autograder import pipeline
 from autograder.checking import load_checks, local_kernel_for, run_check
 from autograder.tags import exercise_cells
 
-MUTANT_DIR = Path(__file__).parent / "mutants"
+BOOK_DIR = pipeline.BOOK_DIR
 CLASSES = {"contract", "logic", "numeric"}
 CONVERTED = [p.stem for p in pipeline.chapter_paths() if load_checks(p.stem) is not None]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("checks")]
 
 
 def answers_file(stem: str) -> dict:
-    return runpy.run_path(str(MUTANT_DIR / f"{stem}.py"))
+    return runpy.run_path(str(BOOK_DIR / stem / "mutants.py"))
 
 
 def alternatives_of(stem: str) -> dict[str, list[str]]:

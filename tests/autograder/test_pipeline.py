@@ -100,7 +100,7 @@ def test_temporary_courses_do_not_take_the_lock(tmp_path, lock_path):
 @pytest.fixture
 def tiny_checkout(tmp_path, monkeypatch):
     """A checkout with one chapter and the files the site is built from, as the pipeline's ROOT."""
-    for rel, text in {"book/01_a.md": "# A\n", "book/_static/x.css": "a {}\n", "seqgen/m.py": "X = 1\n",
+    for rel, text in {"book/01_a/01_a.md": "# A\n", "book/_static/x.css": "a {}\n", "seqgen/m.py": "X = 1\n",
                       "solutions/r.py": "Y = 1\n", "autograder/transplant.py": "", "autograder/site_pages.py": "",
                       "autograder/release/01_a/01_a.ipynb": "{}", "_config.yml": "title: t\n", "_toc.yml": "",
                       "README.md": "", "pyproject.toml": "", "requirements-student.txt": ""}.items():
@@ -122,7 +122,7 @@ def test_site_digest_follows_the_sources_not_the_outputs(tiny_checkout):
     (tiny_checkout / "autograder/release/01_a/01_a.ipynb").write_text('{"changed": 1}')
     assert incremental.site_digest(paths) == before, "a generated release is an output, not an input"
     seen = {before}
-    for rel in ["book/01_a.md", "book/_static/x.css", "solutions/r.py", "autograder/site_pages.py", "_config.yml"]:
+    for rel in ["book/01_a/01_a.md", "book/_static/x.css", "solutions/r.py", "autograder/site_pages.py", "_config.yml"]:
         (tiny_checkout / rel).write_text((tiny_checkout / rel).read_text() + "\n# changed\n")
         digest = incremental.site_digest(paths)
         assert digest not in seen, f"changing {rel} did not change the site's digest"

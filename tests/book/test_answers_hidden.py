@@ -1,6 +1,6 @@
 """The book's rule: answers stay hidden, and taught code has one home.
 
-No page (book/NN_*.md, outside the exercise's own answer cell, hidden tests aside as the page
+No page (book/NN_name/NN_name.md, outside the exercise's own answer cell, hidden tests aside as the page
 drops them), released student notebook or ``seqgen`` module shows the answer of an exercise;
 a later chapter reuses an earlier chapter's answer only through a ``seqgen`` module that
 declares it in ``ANSWERS`` (so that the grader masks it while that chapter is graded). Code

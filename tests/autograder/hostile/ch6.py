@@ -46,7 +46,7 @@ CASES = {
         + WRONG_PB.replace("def peeky_backward", "def _unused"))},
         "expect": ["peeky_backward"]},
     "reads_book_source": {"answers": {"reverse_questions": (
-        "import re\n_src = open('{ROOT}/book/06_peeky_reverse.md').read()\n"
+        "import re\n_src = open('{ROOT}/book/06_peeky_reverse/06_peeky_reverse.md').read()\n"
         "exec('def reverse_questions(x):\\n' + re.search(r'### BEGIN SOLUTION\\n(.*?)### END SOLUTION', _src, re.S).group(1))\n" + WRONG_RQ.replace("def reverse_questions", "def _unused"))},
         "expect": ["reverse_questions"]},
     "calls_seqgen_copy_of_answer": {"answers": {"reverse_questions": (
