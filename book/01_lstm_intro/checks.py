@@ -2,7 +2,7 @@
 
 Expected values are computed here, in the grader: the NumPy reference and
 ``torch.nn.LSTMCell`` for the LSTM step, the torch language model rebuilt from a
-plain-data description of the student's Keras model (``autograder.transplant``), and
+plain-data description of the student's Keras model (``autograder.transplants``), and
 ``solutions.sampling`` for temperature. The student's kernel only computes with their
 own functions on inputs sent from here.
 """
@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, lstm_lm_from_description, reference_probabilities
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError
+from autograder.transplants.recurrent import lstm_lm_from_description, reference_probabilities
 from seqgen.checks import check_probabilities
 from solutions.numpy_layers import lstm_step as reference_lstm_step
 from solutions.sampling import apply_temperature as reference_apply_temperature

@@ -2,7 +2,7 @@
 
 The student's kernel builds and runs their code; here, in the grader, the reference
 (``solutions.chars``, ``solutions.sampling``) and the PyTorch CharRNN, rebuilt from a
-plain-data description of the student's Keras model (``autograder.transplant``),
+plain-data description of the student's Keras model (``autograder.transplants``),
 give the expected values. Random weights and batches are drawn from seeds we fix.
 """
 
@@ -13,8 +13,10 @@ import re
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, Opaque, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, charrnn_from_description, normalise, reference_probabilities
+from autograder.grading.checks import CheckFailed, Checks, Opaque, expect
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, normalise
+from autograder.transplants.recurrent import charrnn_from_description, reference_probabilities
 from solutions.chars import windows as reference_windows
 from solutions.sampling import apply_temperature, sample_or_greedy
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, charrnn_from_description, normalise
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, normalise
+from autograder.transplants.recurrent import charrnn_from_description
 from solutions.chars import stateful_batches as reference_stateful_batches
 
 checks = Checks()

@@ -1,7 +1,7 @@
 """Hidden checks of chapter 5 (seq2seq).
 
 The student's kernel only computes: it runs their functions on inputs drawn here, builds
-their Keras models and describes them as plain data (``autograder.transplant``), or runs
+their Keras models and describes them as plain data (``autograder.transplants``), or runs
 their greedy loop on models that are stand-ins computed here. The expected values come
 from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model
 in PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and PyTorch's autograd.
@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder import transplant as tp
-from autograder.checking import CheckFailed, Checks, expect
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants import layers as tp
+from autograder.transplants.describe import DESCRIBE_SOURCE
 from solutions import numpy_seq2seq as ns
 from solutions.numpy_layers import lstm_step
 from solutions.char_seq2seq import CharSeq2seq, CharSeq2seqConfig
@@ -68,7 +69,7 @@ def _(k):
 
 # Runs in the kernel: the student's three models, random weights set through the training model,
 # their outputs on one batch and their descriptions (plain data).
-BUILD = tp.DESCRIBE_SOURCE + '''
+BUILD = DESCRIBE_SOURCE + '''
 _conv = keras.ops.convert_to_numpy
 def _all(out):
     return [_conv(o) for o in out] if isinstance(out, (list, tuple)) else _conv(out)
@@ -114,7 +115,7 @@ def _reference_model(descriptions, Vs, Vt, D, H):
                 f"layer objects (shared weights): the inference models use {inference}, the training model {trained}"
                 + (f"; it lacks {missing} (is its decoder started from the encoder's [h, c]?)" if missing else ""))
     try:
-        tp._all_steps(dec_lstm)
+        tp.all_steps(dec_lstm)
         expect.true(tp.outputs_probabilities(dense), f"{dense['name']}: expected a softmax output (probabilities)")
         ref = CharSeq2seq(CharSeq2seqConfig(src_vocab=Vs, tgt_vocab=Vt, embed_dim=D, latent_dim=H))
         tp.copy_embedding(src_embed, ref.src_embedding)

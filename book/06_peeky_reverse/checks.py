@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, expect
+from autograder.grading.checks import Checks, expect
 from solutions import numpy_seq2seq as ns
 from solutions.torch_lstm import lstm_states
 

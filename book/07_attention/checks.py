@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError
-from autograder.transplant_attention import attention_probabilities, attention_seq2seq_from_description
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants.attention import attention_probabilities, attention_seq2seq_from_description
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError
 from seqgen.checks import check_probabilities
 from solutions import beam
 from solutions import numpy_attention as na

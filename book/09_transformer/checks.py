@@ -3,7 +3,7 @@
 Expected values come from the NumPy references (``solutions.numpy_transformer``), PyTorch
 (``scaled_dot_product_attention``; the GPT's ``CausalSelfAttention`` for multi-head attention) and,
 for the Keras block, the torch reference's post-norm block holding the student's weights
-(``autograder.transplant_transformer``), all computed here, in the grader.
+(``autograder.transplants.transformer``), all computed here, in the grader.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import TransplantError
-from autograder.transplant_transformer import BLOCK_DESCRIBE_SOURCE, block_outputs, post_norm_blocks
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants.describe import BLOCK_DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError
+from autograder.transplants.transformer import block_outputs, post_norm_blocks
 from seqgen.checks import check_probabilities
 from solutions import numpy_transformer as nt
 from solutions.gpt import CausalSelfAttention, GPTConfig

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import pipeline
+from autograder import course
+from autograder.publishing import build
 from site_browser import PAGE_PROBE, WIDTHS, Browser, BrowserMissing, serve, site_pages
 
-SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", pipeline.ROOT / "_build" / "screenshots"))
+SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", course.ROOT / "_build" / "screenshots"))
 
 
 @pytest.fixture(scope="session")
@@ -30,8 +31,8 @@ def site():
     if prebuilt:
         yield Path(prebuilt)
         return
-    with pipeline.checkout_lock():
-        yield pipeline.build_book()
+    with build.build_lock(), course.course_lock():
+        yield build.build_book()
 
 
 @pytest.fixture(scope="session")

@@ -13,31 +13,30 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import pipeline
-from autograder.site_pages import STUDENT_REQUIREMENTS, build_wheel
-from autograder.tags import exercise_cells
+from autograder import course
+from autograder.publishing.pages import STUDENT_REQUIREMENTS, build_wheel
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
-CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+CHAPTERS = course.stems()
 # Visible cells that still import instructor code, being removed on another branch.
 FORBIDDEN = ("torch", "nbgrader", "solutions", "autograder", "jupyter-book")
 
 
 def test_student_requirements_pin_the_course_versions_and_nothing_instructor():
     """Does the student requirements file pin what the notebooks import, at the course's versions, without torch or nbgrader?"""
-    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (pipeline.ROOT / STUDENT_REQUIREMENTS).read_text(), re.M))
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (course.ROOT / STUDENT_REQUIREMENTS).read_text(), re.M))
     norm = lambda name: name.lower().replace("_", "-")  # noqa: E731
-    course = {norm(k): v for k, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (pipeline.ROOT / "constraints.txt").read_text(), re.M)}
+    pinned = {norm(k): v for k, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (course.ROOT / "constraints.txt").read_text(), re.M)}
     assert {"tensorflow-cpu", "keras", "numpy", "matplotlib", "tqdm"} <= {norm(k) for k in pins}
     assert not [k for k in pins if norm(k).startswith(FORBIDDEN)]
-    assert {norm(k): v for k, v in pins.items()} == {norm(k): course[norm(k)] for k in pins}
+    assert {norm(k): v for k, v in pins.items()} == {norm(k): pinned[norm(k)] for k in pins}
 
 
 @pytest.fixture(scope="module")
 def student_env(tmp_path_factory):
     """The seqgen wheel installed into a folder of its own, and a working folder outside the repository."""
     home = tmp_path_factory.mktemp("student")
-    wheel = build_wheel(pipeline.ROOT, home / "dist")
+    wheel = build_wheel(course.ROOT, home / "dist")
     packages = home / "site-packages"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(packages), str(wheel)],
                    check=True)
@@ -45,7 +44,7 @@ def student_env(tmp_path_factory):
     env.update(PYTHONPATH=str(packages), NBGRADER_EXECUTION="autograde", MPLBACKEND="Agg", TF_CPP_MIN_LOG_LEVEL="3")
     work = home / "work"
     work.mkdir()
-    assert not work.resolve().is_relative_to(pipeline.ROOT)
+    assert not work.resolve().is_relative_to(course.ROOT)
     return {"env": env, "work": work, "packages": packages, "wheel": wheel}
 
 
@@ -70,9 +69,8 @@ def test_the_student_kernel_has_no_instructor_code(student_env):
 
 def answered(stem: str) -> nbformat.NotebookNode:
     """The released student notebook with each answer cell holding the chapter's reference answer."""
-    source = pipeline.read_chapter(pipeline.chapter_path(stem))
-    answers = {ex.id: pipeline.solution_source(source.cells[ex.answer_index].source) for ex in exercise_cells(source)}
-    nb = nbformat.read(pipeline.COURSE_DIR / "release" / stem / f"{stem}.ipynb", as_version=4)
+    answers = course.chapter(stem).reference_answers
+    nb = nbformat.read(course.course_dir() / "release" / stem / f"{stem}.ipynb", as_version=4)
     filled = 0
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
