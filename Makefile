@@ -1,8 +1,9 @@
 # One command builds the site, one runs the tests; both set up the environment first.
 #   make book    execute the chapters (cached), strip answers, release, render _build/html
 #   make test    run the test suite (builds what it needs)
-#   make release student notebooks in autograder/release/
-#   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb
+#   make release student notebooks in course/release/
+#   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb into course/
+# Everything release and grade write goes to the course folder: COURSE=path (default course/, or $SEQGEN_COURSE).
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -14,8 +15,11 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # OpenMP (torch's CPU threads) waits by sleeping: spinning threads starve each other on a shared CPU
 # (see solutions/__init__.py and benchmarks/speed.py).
 export OMP_WAIT_POLICY ?= PASSIVE
+# The course folder (releases, records, feedback, CSVs): COURSE=path, else $SEQGEN_COURSE, else course/.
+COURSE_DIR := $(or $(COURSE),$(SEQGEN_COURSE),course)
+COURSE_FLAG := $(if $(COURSE),--course "$(COURSE)")
 
-.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean
+.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean clean-course
 
 setup: $(STAMP)
 
@@ -26,19 +30,19 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 book: setup
-	$(PY) -m autograder.cli book
+	$(PY) -m autograder.cli book $(COURSE_FLAG)
 
 release: setup
-	$(PY) -m autograder.cli release
+	$(PY) -m autograder.cli release $(COURSE_FLAG)
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=path/to/submissions" && exit 2)
-	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS)) $(COURSE_FLAG)
 
 test: setup
 	$(PY) -m pytest
 
-# Everything but the slow pipeline tests (nbgrader runs, book build).
+# Everything but the slow tests (executed notebooks, the sandboxed grader, the book build).
 test-fast: setup
 	$(PY) -m pytest -m "not slow"
 
@@ -74,7 +78,10 @@ bench: setup
 bench-grade: setup
 	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS))
 
+# What `make book` and `make release` regenerate; never the grades (course/graded, feedback, CSVs).
 clean:
-	rm -rf _build rendered .cache autograder/source autograder/release autograder/submitted \
-	       autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv \
-	       autograder/graded autograder/grades_long.csv autograder/work
+	rm -rf _build rendered .cache "$(COURSE_DIR)/release" "$(COURSE_DIR)/work"
+
+# The whole course folder, grades and feedback included: only when you mean it.
+clean-course:
+	rm -rf "$(COURSE_DIR)"
