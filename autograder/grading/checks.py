@@ -56,7 +56,7 @@ import numpy as np
 
 from .wire import Opaque, call_source, decode, encode
 
-__all__ = ["Check", "CheckFailed", "Checks", "Kernel", "Opaque", "StudentError", "expect", "run_check"]
+__all__ = ["Check", "CheckFailed", "Checks", "Kernel", "Opaque", "StudentError", "autograd", "expect", "randomise", "run_check", "torch_leaves"]
 
 Check = Callable[["Kernel"], None]
 
@@ -146,6 +146,27 @@ class Checks:
         return register
 
 
+def randomise(params: list[np.ndarray], rng: np.random.Generator, scale: float = 0.5) -> None:
+    """Draw every parameter array anew (in place) from N(0, scale^2): with no weight at its default, every one matters."""
+    for p in params:
+        p[...] = rng.normal(0, scale, size=p.shape)
+
+
+def torch_leaves(*arrays: np.ndarray) -> list:
+    """float64 torch tensors of ``arrays`` that autograd gives gradients to (a reference's inputs and weights)."""
+    import torch
+
+    return [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+
+
+def autograd(scores, leaves: list, dscore: np.ndarray) -> list[np.ndarray]:
+    """PyTorch's gradients of ``sum(scores * dscore)`` with respect to each of ``leaves`` (:func:`torch_leaves`)."""
+    import torch
+
+    (scores * torch.from_numpy(dscore)).sum().backward()
+    return [leaf.grad.numpy() for leaf in leaves]
+
+
 def run_check(check: Check, kernel: Kernel) -> tuple[bool, str]:
     """(passed, message for the student). A bug in the check itself is not the student's fault: it raises."""
     try:
@@ -199,8 +220,21 @@ class expect:
         check_equal(actual, expected, what)
 
     @staticmethod
+    def same_array(value: Any, expected: np.ndarray, what: str, kind: str | None = None) -> np.ndarray:
+        """``value`` is a NumPy array of ``expected``'s shape (of dtype kind ``kind``), equal to it."""
+        expect.array(value, what, shape=expected.shape, kind=kind)
+        expect.equal(value, expected, what)
+        return value
+
+    @staticmethod
     def close(actual: Any, expected: Any, what: str, atol: float, rtol: float) -> None:
         """Tolerances are required: write the reason for them next to the call."""
         from seqgen.checks import check_close
 
         check_close(actual, expected, what, atol=atol, rtol=rtol)
+
+    @staticmethod
+    def gradient(actual: Any, numpy_grad: np.ndarray, torch_grad: np.ndarray, what: str, atol: float, rtol: float) -> None:
+        """A gradient equals the NumPy reference's, then PyTorch autograd's (:func:`autograd`)."""
+        expect.close(actual, numpy_grad, f"{what} against the NumPy reference", atol=atol, rtol=rtol)
+        expect.close(actual, torch_grad, f"{what} against PyTorch autograd", atol=atol, rtol=rtol)

@@ -21,6 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from .. import course
+from ..copies import parse
 from ..course import KERNEL, ROOT, Chapter, log
 
 CACHE_DIR = ROOT / ".cache" / "executed"
@@ -40,14 +41,6 @@ def kernel_env() -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- the cache key
-
-
-def _parse(source: str) -> ast.Module | None:
-    lines = ["" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")]
-    try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError:
-        return None
 
 
 def _imported_names(tree: ast.Module, package: str | None) -> set[str]:
@@ -76,7 +69,7 @@ def imported_files(sources: list[str], root: Path = ROOT) -> list[Path]:
     what those import in turn, sorted."""
     todo = set()
     for source in sources:
-        tree = _parse(source)
+        tree = parse(source)  # IPython magics and shell lines left out
         todo |= _imported_names(tree, None) if tree else set()
     seen: dict[str, Path] = {}
     while todo:

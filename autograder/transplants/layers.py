@@ -20,6 +20,9 @@ Layouts (Keras -> torch):
 
 from __future__ import annotations
 
+import contextlib
+from typing import Iterator
+
 import numpy as np
 import torch
 
@@ -31,6 +34,21 @@ INFERENCE_IDENTITY = {"Dropout", "SpatialDropout1D", "GaussianNoise", "GaussianD
 
 class TransplantError(AssertionError):
     """The Keras model does not have the architecture the reference expects."""
+
+
+@contextlib.contextmanager
+def reading(what: str, unreadable: str) -> Iterator[None]:
+    """Within the block, a description that does not fit fails the check: ``what: <why>``.
+
+    A :class:`TransplantError` keeps its message; a description too malformed to be read at all
+    (a missing key, a wrong type) gives ``what: unreadable (<the error>)``.
+    """
+    try:
+        yield
+    except TransplantError as exc:
+        raise TransplantError(f"{what}: {exc}") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
+        raise TransplantError(f"{what}: {unreadable} ({exc!r})") from None
 
 
 def activation(name) -> str:

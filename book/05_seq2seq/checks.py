@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.checks import CheckFailed, Checks, autograd, expect, randomise, torch_leaves
 from autograder.transplants import layers as tp
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from solutions import numpy_seq2seq as ns
@@ -308,17 +308,15 @@ LAYERS = (
 
 def _reference(rng, V, D, H):
     ref = ns.Decoder(V, D, H, rng)
-    for p in ref.params:
-        p[...] = rng.normal(0, 0.5, size=p.shape)
+    randomise(ref.params, rng)
     return ref
 
 
 def _torch_scores(weights, xs, h):
     """Scores of the decoder written in PyTorch (float64), with h and the weights as leaves for autograd."""
-    E, Wx, Wh, b, Wa, ba = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights)
-    ht = torch.tensor(h, dtype=torch.float64, requires_grad=True)
+    ht, E, Wx, Wh, b, Wa, ba = torch_leaves(h, *weights)
     states = lstm_states(E[torch.as_tensor(xs)], ht, Wx, Wh, b)  # (B, T, H)
-    return states @ Wa + ba, ht, [E, Wx, Wh, b, Wa, ba]  # (B, T, V)
+    return states @ Wa + ba, [ht, E, Wx, Wh, b, Wa, ba]  # (B, T, V), and the leaves
 
 
 FORWARD = LAYERS + (
@@ -344,8 +342,7 @@ def _(k):
         what = f"scores for B, T, V, D, H = {(B, T, V, D, H)}" + (" (the LSTM held another state before)" if seed == 3 else "")
         expect.array(got, what, shape=(B, T, V), kind="f")
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        with torch.no_grad():
-            want = _torch_scores(weights, xs, h)[0].numpy()
+        want = _torch_scores(weights, xs, h)[0].detach().numpy()
         expect.close(got, want, f"{what} against the network written in PyTorch", atol=ATOL, rtol=RTOL)
         expect.equal(h_after, h, "the context h after the call (unchanged)")
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
@@ -379,13 +376,9 @@ def _(k):
         what = f"B, T, V, D, H = {(B, T, V, D, H)}"
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
         ref.forward(xs, h)
-        want_dh = ref.backward(dscore)
-        expect.close(dh, want_dh, f"dh for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        scores, ht, params = _torch_scores(weights, xs, h)
-        (scores * torch.from_numpy(dscore)).sum().backward()
-        expect.close(dh, ht.grad.numpy(), f"dh for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
-        for name, g, w, p in zip(NAMES, grads, ref.grads, params):
+        torch_dh, *torch_grads = autograd(*_torch_scores(weights, xs, h), dscore)
+        expect.gradient(dh, ref.backward(dscore), torch_dh, f"dh for {what}", atol=ATOL, rtol=RTOL)
+        for name, g, w, p in zip(NAMES, grads, ref.grads, torch_grads):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
-            expect.close(g, w, f"gradient of {name} for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-            expect.close(g, p.grad.numpy(), f"gradient of {name} for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
+            expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)
         expect.equal(dscore_after, dscore, f"dscore after the call (unchanged) for {what}")
