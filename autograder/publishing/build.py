@@ -5,8 +5,8 @@
   chapters (:mod:`autograder.publishing.execute`), releases (:mod:`autograder.publishing.release`),
   renders (:mod:`autograder.publishing.render`) and runs ``jupyter-book build`` with execution off;
 - it holds the checkout's build lock (:func:`build_lock`: ``.cache/pipeline.lock``), and the course's
-  while it releases, so a ``make book`` started while the tests build the site waits its turn instead
-  of rewriting what they read.
+  while it releases (:func:`autograder.publishing.release.release`), so a ``make book`` started while
+  the tests build the site waits its turn instead of rewriting what they read.
 
 Nothing here loads a chapter's hidden checks.
 """
@@ -77,7 +77,7 @@ def build_book(force: bool = False, html: bool = True, course_dir: Path | None =
     ``force`` re-executes every chapter and rebuilds.
     """
     course_dir = Path(course_dir or course.course_dir())
-    with build_lock(), course.course_lock(course_dir):
+    with build_lock():
         start = time.perf_counter()
         chapters = course.chapters()
         digest = site_digest(chapters)

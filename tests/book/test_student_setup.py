@@ -16,7 +16,8 @@ from nbclient import NotebookClient
 from autograder import course
 from autograder.publishing.pages import STUDENT_REQUIREMENTS, build_wheel
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+# Their own group: they need the released notebooks (seconds), not the site, so they run beside its build.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student")]
 CHAPTERS = course.stems()
 # Visible cells that still import instructor code, being removed on another branch.
 FORBIDDEN = ("torch", "nbgrader", "solutions", "autograder", "jupyter-book")
@@ -67,10 +68,10 @@ def test_the_student_kernel_has_no_instructor_code(student_env):
     assert out[1] == str(student_env["work"]) and out[2] == "[True, True]", out
 
 
-def answered(stem: str) -> nbformat.NotebookNode:
+def answered(stem: str, released: dict) -> nbformat.NotebookNode:
     """The released student notebook with each answer cell holding the chapter's reference answer."""
     answers = course.chapter(stem).reference_answers
-    nb = nbformat.read(course.course_dir() / "release" / stem / f"{stem}.ipynb", as_version=4)
+    nb = nbformat.read(released[stem], as_version=4)
     filled = 0
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -82,14 +83,15 @@ def answered(stem: str) -> nbformat.NotebookNode:
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
-def test_student_notebook_runs_to_the_end_with_correct_answers(site, student_env, stem):
+def test_student_notebook_runs_to_the_end_with_correct_answers(released, student_env, stem):
     """Does the student notebook, answered correctly, run to its end in the student kernel (training skipped as when graded)?"""
-    nb = run(answered(stem), student_env)
+    nb = run(answered(stem, released), student_env)
     visible_tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
     passed = [c for c in visible_tests if any("all visible checks passed" in o.get("text", "") for o in c.outputs)]
     assert len(passed) == len(visible_tests) > 0
 
 
+@pytest.mark.xdist_group("site")
 def test_site_offers_the_wheel_and_the_requirements(site):
     """Does the built site offer the seqgen wheel and the student requirements file, linked from the landing page?"""
     index = (site / "intro.html").read_text()  # the landing page (index.html redirects to it)
