@@ -77,11 +77,22 @@ def _job(task) -> Record:
 
 
 def default_jobs() -> int:
-    """Submissions graded at once: one per core this process may use (each kernel is mostly one busy core)."""
+    """Submissions graded at once: one per core this process may use (each kernel is mostly one busy core).
+
+    The cores it may run on (its affinity), fewer when a cgroup quota allows less (a container given
+    2 CPUs on a 64-core host reports 64 cores: 64 kernels would thrash).
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):  # no cgroup v2 quota to read
+        pass
+    return max(1, cores)
 
 
 def grade(submissions: Path, course: Path | None = None, jobs: int | None = None, limits: Limits | None = None,

@@ -11,7 +11,7 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 - the folder of its connection file (ZeroMQ over ``ipc://`` sockets: the kernel has no network
   namespace of its own beyond loopback, ``--unshare-net``).
 
-Not visible: ``solutions/``, ``book/``, ``autograder/`` (source, release, gradebook, checks),
+Not visible: ``solutions/``, ``book/`` (pages, hidden checks, kept answers), ``autograder/``, the course folder,
 other submissions, the checkout. Limits are enforced from outside (:class:`Limits`).
 
 **Masking seqgen's copies of answers.** A ``seqgen`` module that holds code a chapter asks

@@ -171,8 +171,7 @@ def test_checks_are_loaded_on_demand_one_per_exercise(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("checks")
-@pytest.mark.parametrize("stem", course.stems())
+@pytest.mark.parametrize("stem", [pytest.param(s, marks=pytest.mark.xdist_group(f"checks-{s}"), id=s) for s in course.stems()])
 def test_every_chapter_has_exactly_one_check_per_exercise(stem):
     """Does the chapter's checks module define one check for each exercise, and none for anything else?"""
     chapter = course.chapter(stem)

@@ -16,13 +16,15 @@ from nbclient import NotebookClient
 from autograder import course
 from autograder.publishing.pages import STUDENT_REQUIREMENTS, build_wheel
 
+pytestmark = pytest.mark.slow
 # Their own group: they need the released notebooks (seconds), not the site, so they run beside its build.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student")]
+STUDENT = pytest.mark.xdist_group("student")
 CHAPTERS = course.stems()
 # Visible cells that still import instructor code, being removed on another branch.
 FORBIDDEN = ("torch", "nbgrader", "solutions", "autograder", "jupyter-book")
 
 
+@STUDENT
 def test_student_requirements_pin_the_course_versions_and_nothing_instructor():
     """Does the student requirements file pin what the notebooks import, at the course's versions, without torch or nbgrader?"""
     pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (course.ROOT / STUDENT_REQUIREMENTS).read_text(), re.M))
@@ -56,6 +58,7 @@ def run(nb: nbformat.NotebookNode, student_env, timeout: int = 600) -> nbformat.
     return nb
 
 
+@STUDENT
 def test_the_student_kernel_has_no_instructor_code(student_env):
     """In the student kernel, is seqgen the wheel's copy, and do `solutions` and `autograder` fail to import?"""
     probe = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
@@ -82,6 +85,7 @@ def answered(stem: str, released: dict) -> nbformat.NotebookNode:
     return nb
 
 
+@STUDENT
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_student_notebook_runs_to_the_end_with_correct_answers(released, student_env, stem):
     """Does the student notebook, answered correctly, run to its end in the student kernel (training skipped as when graded)?"""

@@ -1,6 +1,6 @@
 """Grading every chapter with the real sandboxed grader, as an instructor's batch would.
 
-Per chapter, four submissions in one parallel batch (``--jobs 2``): the reference (full marks),
+Per chapter, four submissions in one parallel batch (one job per core): the reference (full marks),
 the released stub (zero, and the notebook runs to the end), the kept alternatives (full marks)
 and ONE kept wrong answer, whose per-exercise result must equal what the in-process check
 (``LocalKernel``) gives: proof that the fast path and the grader agree. The exhaustive mutant
@@ -62,7 +62,7 @@ def graded(tmp_path_factory):
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(student_notebook(stem, answers), target)
     where = tmp_path_factory.mktemp("course")
-    records = batch.grade(folder, where, jobs=2, limits=Limits(cell_timeout=300), progress=False)
+    records = batch.grade(folder, where, jobs=batch.default_jobs(), limits=Limits(cell_timeout=300), progress=False)
     return {(r.student, r.stem): r for r in records}, where
 
 

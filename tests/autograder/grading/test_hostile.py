@@ -98,7 +98,7 @@ def hostile(tmp_path_factory):
     before = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True).stdout
     digest = tree_digest(folder)
     where = tmp_path_factory.mktemp("hostile-course")
-    records = batch.grade(folder, where, jobs=2, limits=Limits(**LIMITS, seqgen_dir=str(seqgen_copy)), progress=False)
+    records = batch.grade(folder, where, jobs=batch.default_jobs(), limits=Limits(**LIMITS, seqgen_dir=str(seqgen_copy)), progress=False)
     after = subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=ROOT, capture_output=True, text=True).stdout
     return {r.student: r for r in records}, where, (before, after), (digest, tree_digest(folder))
 

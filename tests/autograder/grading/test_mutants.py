@@ -33,7 +33,16 @@ from autograder.grading.local import local_kernel_for
 
 CLASSES = {"contract", "logic", "numeric"}
 CHAPTERS = course.stems()
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("checks")]
+pytestmark = pytest.mark.slow
+
+
+def group(stem: str):
+    """A chapter's proofs share its in-process kernel: one xdist group per chapter, so the chapters spread
+    over the workers and each builds the kernels of its own chapters only."""
+    return pytest.mark.xdist_group(f"checks-{stem}")
+
+
+CHAPTER_PARAMS = [pytest.param(stem, marks=group(stem), id=stem) for stem in CHAPTERS]
 
 
 @lru_cache(maxsize=None)
@@ -65,14 +74,16 @@ def cases(kind: str) -> list:
         chapter = course.chapter(stem)
         if kind == "mutants":
             for ex_id, variants in chapter.mutants.items():
-                out += [pytest.param(stem, ex_id, label, code, id=f"{stem}-{ex_id}-{label}") for label, code in variants.items()]
+                out += [pytest.param(stem, ex_id, label, code, id=f"{stem}-{ex_id}-{label}", marks=group(stem))
+                        for label, code in variants.items()]
         else:
             for ex_id, codes in chapter.alternatives.items():
-                out += [pytest.param(stem, ex_id, i, code, id=f"{stem}-{ex_id}-alt{i}") for i, code in enumerate(codes)]
+                out += [pytest.param(stem, ex_id, i, code, id=f"{stem}-{ex_id}-alt{i}", marks=group(stem))
+                        for i, code in enumerate(codes)]
     return out
 
 
-@pytest.mark.parametrize("stem", CHAPTERS)
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
 def test_reference_passes_every_check(stem):
     """Does the chapter's own solution pass every hidden check in process?"""
     failed = {i: msg for i, (ok, msg) in verdicts(stem).items() if not ok}
@@ -95,7 +106,7 @@ def test_correct_alternative_passes_every_check(stem, ex_id, index, code):
     assert not failed, f"{stem}: alternative {index} for {ex_id} rejected: {failed}"
 
 
-@pytest.mark.parametrize("stem", CHAPTERS)
+@pytest.mark.parametrize("stem", CHAPTER_PARAMS)
 def test_every_exercise_keeps_enough_wrong_answers_and_alternatives(stem):
     """Has each exercise three labelled wrong answers from two classes or more, and two alternatives?"""
     chapter = course.chapter(stem)

@@ -78,9 +78,17 @@ def test_release_rewrites_only_changed_sources(tmp_path, capsys):
     assert "released" in capsys.readouterr().out and released.stat().st_mtime_ns != first
 
 
-def test_releasing_loads_no_hidden_checks_nor_the_reference(tmp_path):
-    """Does releasing every chapter run in a process that never loads a checks module, solutions, torch or the grader?"""
-    code = ("import sys; from autograder.publishing.release import release; release(sys.argv[1]); "
+def test_the_book_build_loads_no_hidden_checks_nor_the_reference(tmp_path):
+    """Do releasing every chapter, its execution key, the site's digest and the rendering of its page run in a
+    process that never loads a checks module, solutions, torch or the grader?"""
+    code = ("import sys\n"
+            "from autograder import course\n"
+            "from autograder.publishing import build, execute, pages, render\n"
+            "from autograder.publishing.release import release\n"
+            "release(sys.argv[1])\n"
+            "build.site_digest(course.chapters())\n"
+            "for c in course.chapters():\n"
+            "    pages.add_glance_box(render.strip(c.notebook()), c.stem)\n"
             "print(sorted(m for m in sys.modules if m.startswith(('seqgen_checks', 'solutions', 'torch', 'autograder.grading'))))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=course.ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-2000:]
