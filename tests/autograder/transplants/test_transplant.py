@@ -14,7 +14,7 @@ import torch
 
 from autograder.grading.wire import decode, encode
 from autograder.transplants.describe import DESCRIBE_SOURCE, describe
-from autograder.transplants.layers import TransplantError, copy_dense, copy_embedding, copy_gru, gru_from, linear_from, lstm_from, normalise
+from autograder.transplants.layers import TransplantError, copy_dense, copy_embedding, gru_from, linear_from, lstm_from, normalise
 from autograder.transplants.recurrent import charrnn_from_description, lstm_lm_from_description, reference_probabilities
 
 V, E, H = 23, 5, 7
