@@ -4,11 +4,10 @@ from __future__ import annotations
 
 
 def pytest_collection_modifyitems(items):
-    """Run tests/autograder/test_mutants.py chapter by chapter.
+    """Run tests/autograder/grading/test_mutants.py chapter by chapter.
 
-    Its in-process kernels (``LocalKernel``) share IPython's one shell, whose namespace each
-    chapter's run clears; grouped by chapter, each chapter runs once (test_mutants.py keeps only
-    the latest chapter's kernel, so any other order is still right, only slower).
+    Each chapter is an xdist group of its own (its in-process ``LocalKernel`` is built once, by the
+    worker that runs the chapter); in a run without xdist, this order keeps each chapter's tests together.
     """
     where = [i for i, item in enumerate(items) if item.path.name == "test_mutants.py"]
     chosen = sorted((items[i] for i in where), key=lambda item: getattr(item, "callspec", None) and item.callspec.params.get("stem", "") or "")
