@@ -45,24 +45,26 @@ test-fast: setup
 train-lstm: setup
 	$(PY) -m solutions.train lstm_lm --preset cpu --device auto
 
-# Full presets (the sources' settings) into results/<name>/full/seed<S>/result.json, then the README's table.
+# Full presets (the sources' settings) into results/<name>/<preset>/seed<S>/result.json, then the README's tables.
 #   make results NAMES="seq2seq attention_seq2seq" SEEDS="0 1 2"   (default: every experiment, seed 0)
 # One run at a time; the book's Results page is drawn from the committed JSON when it is built.
 NAMES ?=
 SEEDS ?= 0
+PRESET ?= full
 results: setup
-	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.results names)"; \
+	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.publishing.results names)"; \
 	for name in $$names; do for seed in $(SEEDS); do \
-	  echo "== $$name seed $$seed"; \
-	  $(PY) -m solutions.train $$name --preset full --seed $$seed --save results/$$name/full/seed$$seed || exit 1; \
+	  echo "== $$name $(PRESET) seed $$seed"; \
+	  $(PY) -m solutions.train $$name --preset $(PRESET) --seed $$seed --save results/$$name/$(PRESET)/seed$$seed || exit 1; \
 	done; done
-	$(PY) -m autograder.results readme
+	$(PY) -m autograder.publishing.readme
 
 # Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/, unchanged;
 # a run that changed the full preset (--epochs, --set) needs ALLOW_OVERRIDES=1 (the page then says what changed).
 ingest-results: setup
 	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
-	$(PY) -m autograder.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.readme
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup

@@ -21,6 +21,25 @@ import torch
 OMP_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY", "default (spin, then sleep)")
 
 
+def bench_parser(doc: str, steps: int, seq: int, vocab: int, vocab_help: str, embed: int, hidden: int = 128):
+    """The benchmarks' shared command line: the model's sizes, rounds and steps, levers, profile, OpenMP policy."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=steps, help="steps of each variant per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seq", type=int, default=seq)
+    parser.add_argument("--vocab", type=int, default=vocab, help=vocab_help)
+    parser.add_argument("--embed", type=int, default=embed)
+    parser.add_argument("--hidden", type=int, default=hidden)
+    parser.add_argument("--levers", action="store_true", help="also time each speed lever on its own")
+    parser.add_argument("--only", nargs="*", default=None, help="levers to time, each alone or joined by + (default: each alone)")
+    parser.add_argument("--profile", action="store_true", help="list the ops of one torch step")
+    parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
+    return parser
+
+
 def machine_line() -> str:
     """CPU model, cores, torch threads and the load average (timings under load are upper bounds)."""
     try:

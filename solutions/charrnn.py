@@ -58,6 +58,21 @@ def build_charrnn(config: CharRNNConfig) -> CharRNN:
     return (CharLSTM if config.cell == "lstm" else CharRNN)(config)
 
 
+def keras_init(model: CharRNN) -> CharRNN:
+    """Keras's initial weights, in place: Glorot-uniform input and output kernels, orthogonal recurrent
+    kernels, zero biases, embeddings uniform in [-0.05, 0.05] (PyTorch's defaults differ for every layer)."""
+    for name, p in model.named_parameters():
+        if name.startswith("embedding"):
+            nn.init.uniform_(p, -0.05, 0.05)
+        elif "bias" in name:
+            nn.init.zeros_(p)
+        elif "weight_hh" in name:
+            nn.init.orthogonal_(p)  # (3H, H) with orthonormal columns: Keras's (H, 3H) kernel, transposed
+        else:
+            nn.init.xavier_uniform_(p)
+    return model
+
+
 def detach_state(state):
     """Cut the graph behind a carried state (truncated backpropagation through time)."""
     if state is None:

@@ -6,8 +6,9 @@ Each experiment lives in ``solutions/experiments/<name>.py`` and exposes
 ``PRESETS`` (name -> dataclass) and ``run(preset, device) -> dict``; it may also
 define ``curves(result)`` to choose the panels ``--save`` plots (by default, each
 metric of ``result["history"]`` with its ``val_`` twin). This file holds the loop
-they share: Adam, optional gradient clipping, a progress bar with throughput, and
-per-epoch evaluation.
+they share (:func:`fit`): an optimiser (Adam unless the experiment gives another), an optional
+learning-rate schedule and gradient clipping, a progress bar with throughput, per-epoch evaluation
+and a stop hook (:class:`EarlyStopping`).
 """
 
 from __future__ import annotations
@@ -67,34 +68,46 @@ def fit(
     loss_fn: Callable[[torch.nn.Module, tuple], tuple[torch.Tensor, int]],
     *,
     epochs: int,
-    lr: float,
+    lr: float = 1e-3,
     device: torch.device,
     clip: float | None = None,
     evaluate: Callable[[torch.nn.Module], dict] | None = None,
+    optimizer: Callable[[list], torch.optim.Optimizer] | None = None,
+    schedule: Callable[[int], float] | None = None,
+    stop: Callable[[torch.nn.Module, dict], bool] | None = None,
     unit: str = "tok",
     desc: str = "train",
 ) -> dict[str, list[float]]:
-    """Train ``model`` in place and return its history (per-epoch lists).
+    """Train ``model`` in place and return its history (per-epoch lists): the one loop of every experiment.
 
-    ``train_batches(epoch)`` yields tuples of CPU tensors; ``loss_fn(model, batch)``
-    returns the mean loss and the number of units (tokens, pixels) it covers, which
-    the progress bar turns into throughput.
+    ``train_batches(epoch)`` yields tuples of CPU tensors (an "epoch" is whatever one call yields: a pass
+    over the data, or the iterations between two evaluations); ``loss_fn(model, batch)`` returns the mean
+    loss and the number of units (tokens, pixels) it covers, which the progress bar turns into throughput.
+    ``optimizer(params)`` builds the optimiser (default: Adam at ``lr``); ``schedule(step)`` gives the
+    learning rate of each step (counted from 0 over the whole run); ``evaluate(model)`` runs after each
+    epoch (in eval mode, without gradients); ``stop(model, history)`` after it, and ends training when true
+    (early stopping: the hook may keep the best weights itself).
     """
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = optimizer(model.parameters()) if optimizer is not None else torch.optim.Adam(model.parameters(), lr=lr)
     history: dict[str, list[float]] = {"loss": [], f"{unit}_per_s": []}
+    step_count = 0
     for epoch in range(1, epochs + 1):
         model.train()
         total, units, start = torch.zeros((), device=device), 0, time.perf_counter()
         bar = tqdm(list(train_batches(epoch)), desc=f"{desc} {epoch}/{epochs}", leave=False, mininterval=2.0)
         for step, batch in enumerate(bar):
             batch = tuple(t.to(device, non_blocking=True) for t in batch)
+            if schedule is not None:
+                for group in opt.param_groups:
+                    group["lr"] = schedule(step_count)
             loss, n = loss_fn(model, batch)
-            optimizer.zero_grad(set_to_none=True)
+            opt.zero_grad(set_to_none=True)
             loss.backward()
             if clip is not None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
+            opt.step()
+            step_count += 1
             total += loss.detach() * n  # summed on the device: reading it every step would wait for a GPU
             units += n
             if step % 50 == 0:
@@ -112,7 +125,34 @@ def fit(
                     history.setdefault(key, []).append(float(value))
                     line += f"  {key} {value:.4f}"
         print(line, flush=True)
+        if stop is not None and stop(model, history):
+            print(f"stopped after epoch {epoch}", flush=True)
+            break
     return history
+
+
+class EarlyStopping:
+    """A ``stop`` hook for :func:`fit`: stop once ``monitor`` has not improved for ``patience`` epochs,
+    keeping a copy of the best weights (``restore(model)`` puts them back), as Keras's
+    ``EarlyStopping(restore_best_weights=True)``."""
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, lower_is_better: bool = True):
+        self.monitor, self.patience, self.sign = monitor, patience, 1.0 if lower_is_better else -1.0
+        self.best, self.best_state, self.waited = float("inf"), None, 0
+
+    def __call__(self, model: torch.nn.Module, history: dict) -> bool:
+        value = self.sign * history[self.monitor][-1]
+        if value < self.best:
+            self.best, self.waited = value, 0
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+    def restore(self, model: torch.nn.Module) -> torch.nn.Module:
+        if self.best_state is not None:
+            model.load_state_dict(self.best_state)
+        return model
 
 
 def perplexity(nll_sum: float, count: int) -> float:

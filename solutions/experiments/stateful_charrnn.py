@@ -8,12 +8,43 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..sources import HOML3, HOML3_NOTEBOOK, Metric, Source, key
+from .charrnn import DATA  # noqa: F401  (the same text)
+from .charrnn import MIRRORS as STATELESS_MIRRORS
 from .charrnn import PRESETS as STATELESS
 from .charrnn import CharRNNPreset, run  # noqa: F401  (run is shared; preset.stateful selects the layout)
 
 PRESETS = {
     # Chapter 4's Keras constants: a 100k-character slice, rows of 50, 32 streams, chapter 3's model.
     "cpu": replace(STATELESS["cpu"], n_chars=100_000, n_steps=50, shift=50, batch_size=32, stateful=True),
-    # Hands-On ML ch.16's stateful model: windows of 100 without overlap, GRU 128 x2, batch 32, 10 epochs.
-    "full": replace(STATELESS["full"], stateful=True, shift=100, batch_size=32),
+    # Hands-On ML 3rd ed., ch. 16 notebook, "Stateful RNN": the first 1,000,000 lower-cased characters cut into
+    # consecutive windows of 100 without overlap, ONE stream (batch size 1: 9,999 updates per epoch), one GRU 128.
+    "full": replace(STATELESS["full"], stateful=True, shift=100, batch_size=1),
+    # The course's 2-layer, case-sensitive model with 32 parallel streams (310 updates per epoch).
+    "course": replace(STATELESS["course"], stateful=True, shift=100, batch_size=32),
 }
+
+CHAPTER = "04_stateful_rnn"
+MIRRORS = {k: v for k, v in STATELESS_MIRRORS.items() if k != "SHIFT"}  # chapter 4 has no SHIFT: windows never overlap
+SOURCE = Source(
+    "Stateful Char-RNN on Shakespeare", HOML3,
+    f"{HOML3_NOTEBOOK}, section \"Stateful RNN\": the `model.fit` log, epoch 10 of 10 (9,999 steps of one window, "
+    "208 s per epoch on the author's machine)",
+    "text lower-cased to 39 characters; the first 1,000,000 characters cut into consecutive windows of 100 without "
+    "overlap, batch size 1 (one stream, state carried from window to window and reset each epoch); Embedding 16, one "
+    "stateful GRU of 128, Dense softmax; Nadam (Keras defaults); 10 epochs",
+    "validation accuracy 0.5420 after epoch 10 (val_loss 1.4786; the best epoch)",
+    "next-character accuracy over the 599 consecutive windows of 100 of characters 1,000,000-1,060,000, read "
+    "statefully with batch size 1 (Keras's `accuracy` metric of `model.fit`)",
+    "validation accuracy at least 0.542 with the source's settings",
+    (Metric("validation accuracy", key("val_accuracy"), source=0.5420, bar=0.5420),
+     Metric("validation loss (nats/char)", key("val_loss"), higher_is_better=False)),
+    differs="the validation pass starts from a zero state (Keras's carries the state the training epoch ended with "
+            "into its first validation window); 41 output classes of which two never occur (Keras: 39). The 2nd "
+            "edition's notebook trains a stateful model of two GRU layers on 32 streams for 50 epochs and logs the "
+            "training loss only.",
+    needs="about 100,000 updates of one window each (9,999 per epoch, 10 epochs)",
+    variants={"course": "the course's own stateful model at full scale: case-sensitive (65 characters), two GRU layers "
+                        "of 128, Adam, 32 parallel streams (310 updates per epoch), the first 90 % of the text; a much "
+                        "shorter experiment than the source's, so its accuracy is not comparable with 0.542"},
+)

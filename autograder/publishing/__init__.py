@@ -1,0 +1,1 @@
+"""The book build: execute, release, render, pages, results."""
