@@ -33,6 +33,9 @@ from seqgen.device import resolve_device
 # the running loss summed on the device (no ``.item()`` per step, which waits for a GPU).
 FIT_LEVERS: frozenset[str] = frozenset({"no_item"})
 
+# Called by fit after every epoch with (desc, epoch, history so far); main sets it to write DIR/progress.json with --save.
+progress: Callable[[str, int, dict], None] | None = None
+
 
 def experiments() -> list[str]:
     """Every module in ``solutions/experiments`` is an experiment."""
@@ -125,6 +128,8 @@ def fit(
                     history.setdefault(key, []).append(float(value))
                     line += f"  {key} {value:.4f}"
         print(line, flush=True)
+        if progress is not None:
+            progress(desc, epoch, history)
         if stop is not None and stop(model, history):
             print(f"stopped after epoch {epoch}", flush=True)
             break
@@ -185,6 +190,9 @@ def main(argv: list[str] | None = None) -> dict:
         parser.error(str(error))
     device = resolve_device(args.device)
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
+    if args.save is not None:  # on the imported module: under `python -m`, this one is __main__
+        importlib.import_module("solutions.train").progress = (
+            lambda desc, epoch, history: write_progress(args.save, args, preset, desc, epoch, history))
     start = time.perf_counter()
     result = module.run(preset, device)
     seconds = time.perf_counter() - start
@@ -196,6 +204,14 @@ def main(argv: list[str] | None = None) -> dict:
                   "result": result}
         save_run(args.save, record, getattr(module, "curves", None))
     return result
+
+
+def write_progress(folder: Path, args, preset, desc: str, epoch: int, history: dict) -> None:
+    """``folder/progress.json``: how far a run has got (its history so far), so that a run cut short still tells."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset), "part": desc,
+              "epochs_done": epoch, "history": history}
+    (folder / "progress.json").write_text(json.dumps(record, indent=1, default=float))
 
 
 def override(preset, assignments: list[str]):

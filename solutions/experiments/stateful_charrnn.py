@@ -19,7 +19,9 @@ PRESETS = {
     "cpu": replace(STATELESS["cpu"], n_chars=100_000, n_steps=50, shift=50, batch_size=32, stateful=True),
     # Hands-On ML 3rd ed., ch. 16 notebook, "Stateful RNN": the first 1,000,000 lower-cased characters cut into
     # consecutive windows of 100 without overlap, ONE stream (batch size 1: 9,999 updates per epoch), one GRU 128.
-    "full": replace(STATELESS["full"], stateful=True, shift=100, batch_size=1),
+    # The GRU's time loop is scripted (cell "fused_gru", the same parameters and equations): with one window per
+    # update, nn.GRU's per-operation cost on a CPU dominates.
+    "full": replace(STATELESS["full"], stateful=True, shift=100, batch_size=1, cell="fused_gru"),
     # The course's 2-layer, case-sensitive model with 32 parallel streams (310 updates per epoch).
     "course": replace(STATELESS["course"], stateful=True, shift=100, batch_size=32),
 }
