@@ -15,7 +15,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # (see solutions/__init__.py and benchmarks/speed.py).
 export OMP_WAIT_POLICY ?= PASSIVE
 
-.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean
+.PHONY: setup book release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean
 
 setup: $(STAMP)
 
@@ -65,6 +65,15 @@ ingest-results: setup
 	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
 	$(PY) -m autograder.publishing.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
 	$(PY) -m autograder.publishing.readme
+
+# One prepared GPU run, about 10 minutes on one H100 (solutions/gpu_check.py): every model on the device against the
+# CPU, nanoGPT's character preset to its bar into results/gpt_shakespeare_char/full/seed0/, one timed epoch of every
+# other full preset into results/gpu/. Runs with the GPU machine's own Python (its CUDA PyTorch; no .venv); the data
+# must be reachable: copy ../shared/data into the checkout (e.g. data-mirror/, carried) and pass
+# SEQGEN_DATA_MIRROR=$$PWD/data-mirror.
+GPU_PYTHON ?= python3
+gpu-check:
+	PYTHONUNBUFFERED=1 $(GPU_PYTHON) -m solutions.gpu_check --out results/gpu
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup

@@ -228,11 +228,23 @@ def override(preset, assignments: list[str]):
             changes[name] = raw.lower() in ("true", "1")
         elif isinstance(current, tuple):
             changes[name] = tuple(v for v in raw.split(",") if v)
-        elif current is None:
-            changes[name] = raw
+        elif current is None:  # a field whose default is None: a number, none, or the text as given
+            changes[name] = parse_plain(raw)
         else:
             changes[name] = type(current)(raw)
     return replace(preset, **changes)
+
+
+def parse_plain(raw: str):
+    """``"12"`` -> 12, ``"0.5"`` -> 0.5, ``"none"`` -> None, anything else stays text."""
+    if raw.lower() == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
 
 
 def run_environment(device: torch.device) -> dict:
