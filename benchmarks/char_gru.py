@@ -21,9 +21,10 @@ import torch
 
 from benchmarks.speed import bench_parser, compare, keras_step, machine_line
 from solutions.charrnn import CharRNNConfig, build_charrnn
-from solutions.experiments.charrnn import char_loss
+from solutions.experiments.charrnn import CPU_THREADS, char_loss
 
-LEVERS = ["transposed", "fused", "foreach", "no_item", "flush_denormal", "1_thread", "compile_loss", "compile_opt", "bf16"]
+LEVERS = ["transposed", "fused", "foreach", "no_item", "flush_denormal", "1_thread", "compile_loss", "compile_opt", "bf16",
+          "fused_gru", "fused_gru+1_thread"]
 
 
 def transposed_loss(model, batch):
@@ -66,8 +67,9 @@ def main() -> None:
 
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:])
     batch = (torch.from_numpy(x),)
-    make = lambda: build_charrnn(CharRNNConfig(vocab_size=V, embed_dim=E, hidden=H, num_layers=2))  # noqa: E731
-    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
+    make = lambda levers=frozenset(): build_charrnn(CharRNNConfig(  # noqa: E731
+        vocab_size=V, embed_dim=E, hidden=H, num_layers=2, cell="fused_gru" if "fused_gru" in levers else "gru"))
+    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops, threads=CPU_THREADS)
 
 
 if __name__ == "__main__":

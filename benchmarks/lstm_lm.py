@@ -88,7 +88,7 @@ def main() -> None:
 
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:], sample_weight=np.ones((B, T), "float32"))
     batch = (torch.from_numpy(x),)
-    make = lambda: LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
+    make = lambda levers=frozenset(): LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
     compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
     numpy_vs_torch(rng, B, T, E, H, args.steps)
 

@@ -59,6 +59,7 @@ class Source:
     bar: str  # our bar, in words
     metrics: tuple[Metric, ...] = field(default_factory=tuple)
     differs: str = ""
+    tried: str = ""  # where ours stays below the source after a faithful run: what was tried, what moved it
     needs: str = ""  # what a full run needs beyond this machine (data, a GPU), said where it has not been run
     variants: dict[str, str] = field(default_factory=dict)  # other reported presets -> what they are
 

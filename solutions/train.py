@@ -17,6 +17,7 @@ import argparse
 import importlib
 import json
 import math
+import os
 import pkgutil
 import sys
 import time
@@ -189,6 +190,9 @@ def main(argv: list[str] | None = None) -> dict:
     except ValueError as error:
         parser.error(str(error))
     device = resolve_device(args.device)
+    threads = getattr(module, "CPU_THREADS", None)
+    if device.type == "cpu" and threads and "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(threads)  # the experiment's own thread count (its model runs faster so on a CPU)
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
     if args.save is not None:  # on the imported module: under `python -m`, this one is __main__
         importlib.import_module("solutions.train").progress = (

@@ -134,7 +134,7 @@ def merge(records: list[dict], preset: str) -> dict:
     merged = copy.deepcopy(records[0])
     merged["preset"]["variants"] = sorted(names, key=lambda v: order.index(v) if v in order else len(order))
     merged["seconds"] = sum(r["seconds"] for r in records)
-    merged["date"] = max(r["date"] for r in records)
+    merged["date"], merged["date_last"] = min(r["date"] for r in records), max(r["date"] for r in records)
     merged["argv"] = [a for r in records for a in r["argv"]]
     for r in records[1:]:
         for k, v in r["result"].items():
@@ -271,7 +271,7 @@ def run_line(records: list[dict]) -> str:
     devices = sorted({f"{r['device']} ({r['cpu'] if r['device'] == 'cpu' else r['device_name']}, "
                       f"{r.get('cpu_count', '?')} cores, torch on {threads(r.get('torch_threads'))})" for r in records})
     times = ", ".join(f"seed {r['seed']} {duration(r['seconds'])}" for r in records)
-    dates = sorted(r["date"][:10] for r in records)
+    dates = sorted(d[:10] for r in records for d in (r["date"], r.get("date_last", r["date"])))
     when = dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}"
     versions = records[-1]["versions"]
     return (f"{'; '.join(devices)}; {times}; run {when} (torch {versions.get('torch')}, "

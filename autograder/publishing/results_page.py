@@ -81,6 +81,8 @@ def provenance(name: str) -> list[str]:
              f"**Its settings**: {source.settings}. **Its figure**: {source.figure}. **Measured as**: {source.measure}.", ""]
     if source.differs:
         lines += [f"**Our full preset differs**: {source.differs}", ""]
+    if source.tried:
+        lines += [f"**What was tried**: {source.tried}", ""]
     return lines + [f"**Our bar**: {source.bar}.", ""]
 
 

@@ -55,6 +55,9 @@ PRESETS = {
                             batch_size=32, epochs=10, lr=1e-3),
 }
 
+# torch threads on a CPU (the trainer sets them unless OMP_NUM_THREADS is set): the GRU's small recurrent
+# products run faster on one thread than split over two (benchmarks/README.md, quiet machine: 1.5x).
+CPU_THREADS = 1
 CHAPTER = "03_char_rnn"
 MIRRORS = {"N_CHARS": "n_chars", "N_STEPS": "n_steps", "SHIFT": "shift", "EMBED_DIM": "embed_dim", "HIDDEN": "hidden",
            "NUM_LAYERS": "num_layers", "BATCH_SIZE": "batch_size", "EPOCHS": "epochs", "LEARNING_RATE": "lr"}

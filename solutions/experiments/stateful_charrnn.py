@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..sources import HOML3, HOML3_NOTEBOOK, Metric, Source, key
-from .charrnn import DATA  # noqa: F401  (the same text)
+from .charrnn import CPU_THREADS, DATA  # noqa: F401  (the same text, the same model)
 from .charrnn import MIRRORS as STATELESS_MIRRORS
 from .charrnn import PRESETS as STATELESS
 from .charrnn import CharRNNPreset, run  # noqa: F401  (run is shared; preset.stateful selects the layout)
