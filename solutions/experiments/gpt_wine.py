@@ -54,7 +54,7 @@ MIRRORS = {"WINE_VOCAB": "vocab_size", "WINE_LEN": "seq_len", "WINE_EMBED": "emb
 DATA = ("wine_reviews_130k",)
 SOURCE = Source(
     "GPT on wine reviews", f"{GDL2}, ch. 9",
-    "ch. 9's GPT (the book's `gpt.ipynb`)",
+    "ch. 9's GPT (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/09_transformer/gpt/gpt.ipynb`)",
     "130k wine reviews, vocabulary 10,000, length 80, width 256, 2 heads of key size 256, feed-forward 256, 1 block, "
     "batch 32, 5 epochs, Adam",
     "samples only (its training loss counts padding tokens)", "none: the source shows generated reviews",

@@ -43,7 +43,8 @@ MIRRORS = {"LEVELS": "levels", "FILTERS": "filters", "N_BLOCKS": "n_blocks", "BA
 DATA = ("fashion_mnist_train_images", "fashion_mnist_test_images")
 SOURCE = Source(
     "PixelCNN on Fashion-MNIST", f"{GDL2}, ch. 5",
-    "ch. 5's PixelCNN from scratch (the book's `pixelcnn.ipynb`)",
+    "ch. 5's PixelCNN from scratch (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/05_autoregressive/02_pixelcnn/pixelcnn.ipynb`: stored without "
+    "outputs; it trains on the 60,000 training images and keeps no held-out set)",
     "Fashion-MNIST resized to 16x16, 4 grey levels, 128 filters, 5 residual blocks, Adam 5e-4, batch 128, 150 epochs",
     "samples only", "none: the source shows sampled images, no likelihood",
     "held-out bits/dim below both count baselines computed by the same run on the same split: an independent "
