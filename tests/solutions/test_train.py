@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -121,3 +123,26 @@ def test_early_stopping_stops_and_keeps_the_best_weights():
     assert not torch.equal(model.weight, weights[1])
     early.restore(model)
     assert torch.equal(model.weight, weights[1])
+
+
+def test_set_reads_numbers_for_fields_that_default_to_none():
+    """Does --set turn '12' into 12 and 'none' into None for a field whose default is None (n_chars, limit)?"""
+    from solutions.experiments.gpt_shakespeare_char import PRESETS
+
+    preset = train.override(PRESETS["full"], ["n_chars=12000", "ff_dim=none"])
+    assert preset.n_chars == 12000 and preset.ff_dim is None
+
+
+def test_save_writes_the_progress_after_every_epoch(tmp_path, monkeypatch):
+    """With --save, does fit write DIR/progress.json after each epoch, so that a run cut short still says how far it got?"""
+    model, data, loss_fn = tiny_regression()
+
+    def fake_run(preset, device):
+        train.fit(model, data, loss_fn, epochs=2, device=device, desc="tiny")
+        assert json.loads((tmp_path / "progress.json").read_text())["epochs_done"] == 2
+        return {"history": {}, "loss": {}}
+
+    monkeypatch.setattr(experiment, "run", fake_run)
+    train.main(["seq2seq", "--preset", "cpu", "--device", "cpu", "--save", str(tmp_path)])
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert progress["part"] == "tiny" and len(progress["history"]["loss"]) == 2
