@@ -198,7 +198,10 @@ def main(argv: list[str] | None = None) -> dict:
         importlib.import_module("solutions.train").progress = (
             lambda desc, epoch, history: write_progress(args.save, args, preset, desc, epoch, history))
     start = time.perf_counter()
-    result = module.run(preset, device)
+    try:
+        result = module.run(preset, device)
+    finally:
+        importlib.import_module("solutions.train").progress = None
     seconds = time.perf_counter() - start
     print(f"done in {seconds:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
     if args.save is not None:

@@ -53,13 +53,13 @@ MIRRORS = {"WINE_VOCAB": "vocab_size", "WINE_LEN": "seq_len", "WINE_EMBED": "emb
            "WINE_BATCH": "batch_size", "WINE_EPOCHS": "epochs", "WINE_LR": "lr"}
 DATA = ("wine_reviews_130k",)
 SOURCE = Source(
-    "GPT on wine reviews", f"{GDL2}, ch. 9",
-    "ch. 9's GPT (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/09_transformer/gpt/gpt.ipynb`)",
-    "130k wine reviews, vocabulary 10,000, length 80, width 256, 2 heads of key size 256, feed-forward 256, 1 block, "
-    "batch 32, 5 epochs, Adam",
-    "samples only (its training loss counts padding tokens)", "none: the source shows generated reviews",
-    "report validation perplexity over real tokens (padding masked)",
-    (Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),),
+    title="GPT on wine reviews", citation=f"{GDL2}, ch. 9",
+    where="ch. 9's GPT (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/09_transformer/gpt/gpt.ipynb`)",
+    settings="130k wine reviews, vocabulary 10,000, length 80, width 256, 2 heads of key size 256, feed-forward 256, "
+             "1 block, batch 32, 5 epochs, Adam",
+    figure="samples only (its training loss counts padding tokens)", measure="none: the source shows generated reviews",
+    bar="report validation perplexity over real tokens (padding masked)",
+    metrics=(Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),),
     needs="the full 130k wine reviews (Kaggle zynicide/wine-reviews, `winemag-data-130k-v2.json`; the course's offline "
           "data mirror has a 5,000-review subset): put it in the cache or a mirror as "
           "`wine-reviews/winemag-data-130k-v2.json`",
