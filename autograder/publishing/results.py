@@ -289,7 +289,10 @@ def metric_rows(name: str, records: list[dict], preset: str = "full") -> list[tu
         if len(known) > 1:
             ours += ": " + ", ".join(f"{fmt(v, metric)}" for v in values)
         met, why = judge(metric, records) if preset == "full" else (None, "reported: not the source's settings")
-        rows.append((metric.label, fmt(metric.source, metric) if metric.source is not None else "not reported", ours,
+        given = fmt(metric.source, metric) if metric.source is not None else "not reported"
+        if preset != "full" and metric.source is not None:
+            given = f"{given}, with its own settings: not comparable"
+        rows.append((metric.label, given, ours,
                      why if met is None else ("**" + why.split(":")[0] + "**" + why[len(why.split(":")[0]):])))
     return rows
 
