@@ -79,7 +79,7 @@ gpu-check:
 bench: setup
 	$(PY) benchmarks/peak.py
 	$(PY) benchmarks/lstm_lm.py
-	$(PY) benchmarks/char_gru.py
+	$(PY) benchmarks/char_gru.py --levers --only fused_gru fused_gru+1_thread
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
 bench-grade: setup
