@@ -54,7 +54,8 @@ SOURCE = Source(
           f"settings from the book's script `ch08/train.py` ({DLFS2_CODE})",
     settings="50,000 dates (45,000 / 5,000), input reversed, Embedding 16, LSTM 256, batch 128, 10 epochs, Adam 1e-3, "
              "gradient norm clipped at 5",
-    figure="close to 100% after 2 epochs (figure 8-26); a public run of the book's code logs 99.9% after epoch 3",
+    figure="close to 100% after 2 epochs (figure 8-26, read off the curve); a public run of the book's code logs 99.9% "
+           "after epoch 3 (cited from the course map, not re-read for this page)",
     measure="exact match of the greedy ISO date, every character right, on the 5,000 held-out dates",
     bar="at least 99.9% exact match on the 5,000 held-out dates by epoch 3, in each of 3 seeds",
     metrics=(Metric("attention exact match after epoch 3", at_epoch("attention", 3), source=0.999, bar=0.999,
