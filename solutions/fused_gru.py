@@ -17,58 +17,63 @@ import torch.nn as nn
 
 @torch.jit.script
 def forward_loop(gi: torch.Tensor, h: torch.Tensor, w_hh: torch.Tensor, b_hh: torch.Tensor):
-    """gi (B, T, 3H) input projections, h (B, H) -> outputs (B, T, H) and what the backward pass needs."""
+    """gi (T, B, 3H) input projections (time first: each step reads a contiguous block), h (B, H) ->
+    outputs (T, B, H) and the gates r, z, the candidate n and W_hn h + b_hn, each (T, B, H)."""
     H = h.shape[1]
     outs, rs, zs, ns, ghns = [], [], [], [], []
     w_t = w_hh.t()
-    for t in range(gi.shape[1]):
+    for t in range(gi.shape[0]):
         gh = torch.addmm(b_hh, h, w_t)  # (B, 3H)
-        g = gi[:, t]
+        g = gi[t]
         rz = torch.sigmoid(g[:, : 2 * H] + gh[:, : 2 * H])
         r, z, ghn = rz[:, :H], rz[:, H:], gh[:, 2 * H:]
         n = torch.tanh(g[:, 2 * H:] + r * ghn)
         h = n + z * (h - n)
         outs.append(h), rs.append(r), zs.append(z), ns.append(n), ghns.append(ghn)
-    return torch.stack(outs, 1), torch.stack(rs, 1), torch.stack(zs, 1), torch.stack(ns, 1), torch.stack(ghns, 1)
+    return torch.stack(outs), torch.stack(rs), torch.stack(zs), torch.stack(ns), torch.stack(ghns)
 
 
 @torch.jit.script
-def backward_loop(d_out: torch.Tensor, dh: torch.Tensor, prev: torch.Tensor, r: torch.Tensor, z: torch.Tensor,
-                  n: torch.Tensor, ghn: torch.Tensor, w_hh: torch.Tensor):
-    """The gradients of the pre-activations: dgi (B, T, 3H), dgh (B, T, 3H), and of the initial state (B, H)."""
+def backward_loop(d_out: torch.Tensor, dh: torch.Tensor, nz: torch.Tensor, rf: torch.Tensor, r: torch.Tensor,
+                  z: torch.Tensor, w_hh: torch.Tensor):
+    """The gradients of the pre-activations dgi (T, B, 3H), dgh (T, B, 3H), and of the initial state (B, H).
+
+    Time first throughout; ``nz`` (T, B, 2, H) holds each step's d a_n / d h' and d a_z / d h', ``rf`` (T, B, H)
+    d a_r / d a_n (computed for all steps at once), so that a step is a handful of operations."""
     dgis, dghs = [], []
-    for t in range(d_out.shape[1] - 1, -1, -1):
-        dh = dh + d_out[:, t]
-        zt, nt, rt = z[:, t], n[:, t], r[:, t]
-        dan = dh * (1 - zt) * (1 - nt * nt)  # through n = tanh(a_n)
-        daz = dh * (prev[:, t] - nt) * zt * (1 - zt)
-        dar = dan * ghn[:, t] * rt * (1 - rt)
+    for t in range(d_out.shape[0] - 1, -1, -1):
+        dh = dh + d_out[t]
+        dnz = dh.unsqueeze(1) * nz[t]  # (B, 2, H): d a_n, d a_z
+        dan, daz = dnz[:, 0], dnz[:, 1]
+        dar = dan * rf[t]
         dgis.append(torch.cat([dar, daz, dan], 1))
-        dgh = torch.cat([dar, daz, dan * rt], 1)
+        dgh = torch.cat([dar, daz, dan * r[t]], 1)
         dghs.append(dgh)
-        dh = dh * zt + dgh @ w_hh
+        dh = torch.addmm(dh * z[t], dgh, w_hh)
     dgis.reverse(), dghs.reverse()
-    return torch.stack(dgis, 1), torch.stack(dghs, 1), dh
+    return torch.stack(dgis), torch.stack(dghs), dh
 
 
 class _GRULayer(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, h0, w_ih, w_hh, b_ih, b_hh):
-        B, T, _ = x.shape
-        gi = torch.addmm(b_ih, x.reshape(B * T, -1), w_ih.t()).view(B, T, -1)
-        out, r, z, n, ghn = forward_loop(gi, h0, w_hh, b_hh)
-        prev = torch.cat([h0[:, None], out[:, :-1]], 1)  # (B, T, H): the state each step read
-        ctx.save_for_backward(x, prev, r, z, n, ghn, w_ih, w_hh)
-        return out, out[:, -1].clone()
+        B, T, E = x.shape
+        x_tm = x.transpose(0, 1).contiguous()  # (T, B, E)
+        gi = torch.addmm(b_ih, x_tm.view(T * B, E), w_ih.t()).view(T, B, -1)
+        out, r, z, n, ghn = forward_loop(gi, h0, w_hh, b_hh)  # each (T, B, H)
+        prev = torch.cat([h0[None], out[:-1]])  # (T, B, H): the state each step read
+        nz = torch.stack([(1 - z) * (1 - n * n), (prev - n) * z * (1 - z)], 2)  # (T, B, 2, H), all steps at once
+        ctx.save_for_backward(x_tm, prev, nz, ghn * r * (1 - r), r, z, w_ih, w_hh)
+        return out.transpose(0, 1), out[-1].clone()
 
     @staticmethod
     def backward(ctx, d_out, d_last):
-        x, prev, r, z, n, ghn, w_ih, w_hh = ctx.saved_tensors
-        B, T, _ = x.shape
-        dgi, dgh, dh0 = backward_loop(d_out.contiguous(), d_last, prev, r, z, n, ghn, w_hh)
-        dgi2, dgh2 = dgi.reshape(B * T, -1), dgh.reshape(B * T, -1)
-        dx = (dgi2 @ w_ih).view(B, T, -1)
-        return (dx, dh0, dgi2.t() @ x.reshape(B * T, -1), dgh2.t() @ prev.reshape(B * T, -1),
+        x_tm, prev, nz, rf, r, z, w_ih, w_hh = ctx.saved_tensors
+        T, B, E = x_tm.shape
+        dgi, dgh, dh0 = backward_loop(d_out.transpose(0, 1).contiguous(), d_last, nz, rf, r, z, w_hh)
+        dgi2, dgh2 = dgi.view(T * B, -1), dgh.view(T * B, -1)
+        dx = (dgi2 @ w_ih).view(T, B, E).transpose(0, 1)
+        return (dx, dh0, dgi2.t() @ x_tm.view(T * B, E), dgh2.t() @ prev.reshape(T * B, -1),
                 dgi2.sum(0), dgh2.sum(0))
 
 
