@@ -117,7 +117,8 @@ def test_ingest_copies_the_file_unchanged(tmp_path, committed):
     source = results.RESULTS_DIR / name / "full" / f"seed{records[0]['seed']}" / "result.json"
     if not source.exists():
         pytest.skip("the first committed run is stored in parts")
-    shutil.copytree(source.parent, tmp_path / "runs" / "somewhere")
+    (tmp_path / "runs" / "somewhere").mkdir(parents=True)
+    shutil.copy(source, tmp_path / "runs" / "somewhere" / "result.json")
     (copied,) = results.ingest([tmp_path / "runs"], tmp_path / "results", allow_overrides=True)
     assert copied == tmp_path / "results" / name / "full" / f"seed{records[0]['seed']}" / "result.json"
     assert copied.read_bytes() == source.read_bytes()
