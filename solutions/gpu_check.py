@@ -154,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     tiny = lambda n: TINY[n] if args.tiny else []  # noqa: E731
     gpt = train("gpt_shakespeare_char", tiny("gpt_shakespeare_char"),
                 args.results / "gpt_shakespeare_char" / "full" / "seed0", args.device, min(left() - 60, 420))
+    if gpt["status"] == "ok":
+        record = json.loads((args.results / "gpt_shakespeare_char" / "full" / "seed0" / "result.json").read_text())
+        gpt["best_val_loss"] = record["result"]["best_val_loss"]
+        gpt["bar_met"] = gpt["best_val_loss"] <= 1.47  # nanoGPT's best validation loss, 1.4697 nats/char
+        print(f"nanoGPT's preset: best validation loss {gpt['best_val_loss']:.4f} nats/char "
+              f"({'meets' if gpt['bar_met'] else 'misses'} the bar of 1.47)", flush=True)
     epochs = {"device": name, "gpt_shakespeare_char": gpt, "presets": {}}
     for other in OTHERS if args.only is None else [n for n in OTHERS if n in args.only]:
         needs = missing_data(other)

@@ -18,6 +18,8 @@ def test_the_script_runs_end_to_end_on_a_cpu_with_tiny_presets(tmp_path):
     assert set(models) == set(gpu_check.small_models()) and all(m["ok"] for m in models.values())
     record = json.loads((tmp_path / "results" / "gpt_shakespeare_char" / "full" / "seed0" / "result.json").read_text())
     assert record["preset_name"] == "full" and record["result"]["val_loss"] > 0
+    gpt = json.loads((tmp_path / "gpu" / "epochs.json").read_text())["gpt_shakespeare_char"]
+    assert gpt["best_val_loss"] == record["result"]["best_val_loss"] and gpt["bar_met"] is False  # 20 tiny iterations
     epochs = json.loads((tmp_path / "gpu" / "epochs.json").read_text())
     assert set(epochs["presets"]) == {"stateful_charrnn", "seq2seq"}
     for name, run in epochs["presets"].items():
