@@ -132,7 +132,7 @@ def missing_data(name: str) -> list[str]:
     from seqgen import data
 
     module = importlib.import_module(f"solutions.experiments.{name}")
-    return [d for d in getattr(module, "DATA", ()) if not data.available(d)]
+    return [d for d in getattr(module, "DATA", {}).get("full", ()) if not data.available(d)]
 
 
 def main(argv: list[str] | None = None) -> int:

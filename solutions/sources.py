@@ -5,7 +5,7 @@ Each module of ``solutions/experiments`` declares, beside its presets::
     CHAPTER = "03_char_rnn"                      # the chapter that teaches it (book/<stem>/<stem>.md)
     MIRRORS = {"N_STEPS": "n_steps", ...}        # chapter constant -> field of the cpu preset (or a function of it)
     SOURCE = Source(...)                         # the source's figure(s), edition, notebook or page, settings, measure
-    DATA = ("tinyshakespeare",)                  # the seqgen.data files its full preset reads
+    DATA = {"cpu": ("tinyshakespeare",), ...}    # the seqgen.data files each preset reads
 
 The Results page, the README's tables and the chapters read these declarations (never a
 second registry); ``tests/book/test_chapters.py`` holds every cpu preset to its chapter's constants.

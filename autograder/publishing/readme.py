@@ -64,17 +64,19 @@ def experiments_block() -> list[str]:
 
 
 def data_block() -> list[str]:
-    """Every registered dataset file, and the experiments whose full preset reads it."""
+    """Every registered dataset file, and the presets that read it (a cpu preset is its chapter's setting)."""
     from seqgen.data import REGISTRY
 
     users: dict[str, list[str]] = {}
     for name in experiments():
-        for dataset in getattr(module(name), "DATA", ()):
-            users.setdefault(dataset, []).append(f"`{name}`")
+        for preset, datasets in getattr(module(name), "DATA", {}).items():
+            chapter = f" (ch. {(chapter_of(name) or '?')[:2].lstrip('0')})" if preset == "cpu" else ""
+            for dataset in datasets:
+                users.setdefault(dataset, []).append(f"`{name}` {preset}{chapter}")
     rows = [(f"`{d.name}`", f"`{d.folder}/{d.filename}`", d.description + (" No pinned public copy (no checksum)."
                                                                              if d.sha256 is None else ""),
              ", ".join(users.get(d.name, [])) or "-") for d in REGISTRY.values()]
-    return table(rows, ("name", "file", "what", "full presets that read it"))
+    return table(rows, ("name", "file", "what", "presets that read it"))
 
 
 BLOCKS = {"experiments": experiments_block, "data": data_block, "results": results_block}

@@ -47,7 +47,7 @@ PRESETS = {
 
 CHAPTER = "07_attention"
 MIRRORS = SEQ2SEQ_MIRRORS  # chapter 7 names its constants as chapter 6 does
-DATA = ()  # generated dates (seqgen.datasets.date_lines); "book" reads dlfs2_date
+DATA = {"cpu": (), "full": ()}  # generated dates (seqgen.datasets.date_lines); data=book reads dlfs2_date
 SOURCE = Source(
     title="Attention seq2seq on dates", citation=DLFS2,
     where=f"ch. 8, figure 8-26 (exact match per epoch: attention beside baseline and Peeky, input reversed in all); "

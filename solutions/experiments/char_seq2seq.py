@@ -45,7 +45,7 @@ PRESETS = {
 CHAPTER = "05_seq2seq"
 MIRRORS = {"N_PAIRS": "n_pairs", "EMBED_DIM": "embed_dim", "LATENT_DIM": "latent_dim", "BATCH_SIZE": "batch_size",
            "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
-DATA = ("fra_eng",)
+DATA = {"cpu": ("fra_eng",), "full": ("fra_eng",)}
 SOURCE = Source(
     "Character seq2seq, English to French", KERAS_S2S,
     "keras.io, examples/nlp/lstm_seq2seq (the page's training log, epochs 1-100)",

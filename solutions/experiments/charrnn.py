@@ -61,7 +61,7 @@ CPU_THREADS = 1
 CHAPTER = "03_char_rnn"
 MIRRORS = {"N_CHARS": "n_chars", "N_STEPS": "n_steps", "SHIFT": "shift", "EMBED_DIM": "embed_dim", "HIDDEN": "hidden",
            "NUM_LAYERS": "num_layers", "BATCH_SIZE": "batch_size", "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
-DATA = ("tinyshakespeare",)
+DATA = {"cpu": ("tinyshakespeare",), "full": ("tinyshakespeare",)}
 SOURCE = Source(
     "Char-RNN on Shakespeare", HOML3,
     f"{HOML3_NOTEBOOK}, section \"Building and Training the Char-RNN Model\": the `model.fit` log, epoch 10 of 10 "

@@ -70,7 +70,7 @@ def chapter_epochs(preset: CharGPTPreset) -> float:
 CHAPTER = "09_transformer"
 MIRRORS = {"N_CHARS": "n_chars", "CONTEXT": "context", "CHAR_BATCH": "batch_size", "CHAR_LR": "lr", "DROPOUT": "dropout",
            "CHAR_EPOCHS": chapter_epochs}
-DATA = ("tinyshakespeare",)
+DATA = {"cpu": ("tinyshakespeare",), "full": ("tinyshakespeare",)}
 SOURCE = Source(
     "GPT on Shakespeare characters", NANOGPT,
     "README, \"quick start\": \"on one A100 GPU this training run takes about 3 minutes and the best validation loss "

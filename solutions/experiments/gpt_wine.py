@@ -51,7 +51,7 @@ PRESETS = {
 CHAPTER = "09_transformer"
 MIRRORS = {"WINE_VOCAB": "vocab_size", "WINE_LEN": "seq_len", "WINE_EMBED": "embed_dim", "WINE_FF": "ff_dim",
            "WINE_BATCH": "batch_size", "WINE_EPOCHS": "epochs", "WINE_LR": "lr"}
-DATA = ("wine_reviews_130k",)
+DATA = {"cpu": ("wine_reviews_5k",), "full": ("wine_reviews_130k",)}
 SOURCE = Source(
     title="GPT on wine reviews", citation=f"{GDL2}, ch. 9",
     where="ch. 9's GPT (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/09_transformer/gpt/gpt.ipynb`)",

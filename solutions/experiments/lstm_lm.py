@@ -39,7 +39,7 @@ PRESETS = {
 CHAPTER = "01_lstm_intro"
 MIRRORS = {"VOCAB_SIZE": "vocab_size", "SEQ_LEN": "seq_len", "EMBED_DIM": "embed_dim", "HIDDEN": "hidden",
            "BATCH_SIZE": "batch_size", "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
-DATA = ("epirecipes",)
+DATA = {"cpu": ("ag_news_test",), "full": ("epirecipes",)}
 SOURCE = Source(
     "LSTM language model on recipes", f"{GDL2}, ch. 5",
     "ch. 5's LSTM on the Epicurious recipes (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/05_autoregressive/01_lstm/lstm.ipynb`)",

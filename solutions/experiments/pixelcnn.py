@@ -40,7 +40,7 @@ PRESETS = {
 CHAPTER = "08_pixelcnn"
 MIRRORS = {"LEVELS": "levels", "FILTERS": "filters", "N_BLOCKS": "n_blocks", "BATCH_SIZE": "batch_size",
            "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
-DATA = ("fashion_mnist_train_images", "fashion_mnist_test_images")
+DATA = {"cpu": (), "full": ("fashion_mnist_train_images", "fashion_mnist_test_images")}  # cpu: Fashion-MNIST if present, else scikit-learn's digits
 SOURCE = Source(
     "PixelCNN on Fashion-MNIST", f"{GDL2}, ch. 5",
     "ch. 5's PixelCNN from scratch (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/05_autoregressive/02_pixelcnn/pixelcnn.ipynb`: stored without "

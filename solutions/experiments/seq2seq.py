@@ -45,7 +45,7 @@ PRESETS = {
 CHAPTER = "06_peeky_reverse"
 MIRRORS = {"N_TRAIN": "n_train", "N_TEST": "n_test", "WORDVEC": "wordvec", "HIDDEN": "hidden", "BATCH_SIZE": "batch_size",
            "EPOCHS": "epochs", "LEARNING_RATE": "lr", "CLIP": "clip"}
-DATA = ("dlfs2_addition",)
+DATA = {"cpu": (), "full": ("dlfs2_addition",)}  # cpu: generated problems
 SOURCE = Source(
     "seq2seq on addition: baseline, reverse, Peeky", DLFS2,
     "ch. 7, figures 7-22 (baseline), 7-24 (baseline and reversed input) and 7-28 (reversed input + Peeky), "

@@ -41,7 +41,9 @@ def test_every_experiment_declares_its_presets_chapter_and_source():
         assert isinstance(module.SOURCE, Source), f"{name} declares no SOURCE"
         assert module.SOURCE.citation and module.SOURCE.where and module.SOURCE.measure, name
         assert (results.ROOT / "book" / module.CHAPTER / f"{module.CHAPTER}.md").is_file(), name
-        assert set(module.DATA) <= set(REGISTRY), f"{name} reads unregistered data {set(module.DATA) - set(REGISTRY)}"
+        assert set(module.DATA) == {"cpu", "full"}, f"{name} declares DATA for its cpu and full presets"
+        read = {d for datasets in module.DATA.values() for d in datasets}
+        assert read <= set(REGISTRY), f"{name} reads unregistered data {read - set(REGISTRY)}"
         assert set(module.SOURCE.variants) <= set(module.PRESETS) - {"cpu", "full"}, name
 
 
