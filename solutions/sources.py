@@ -83,4 +83,5 @@ HOML3_NOTEBOOK = "github.com/ageron/handson-ml3, `16_nlp_with_rnns_and_attention
 GDL2 = "David Foster, *Generative Deep Learning*, 2nd ed. (O'Reilly, 2023)"
 KERAS_S2S = ("François Chollet, \"Character-level recurrent sequence-to-sequence model\", keras.io code examples "
              "(created 2017-09-29; the page's logged run: last modified 2020-04-26)")
+GDL2_CODE = "github.com/davidADSP/Generative_Deep_Learning_2nd_Edition"
 NANOGPT = "Andrej Karpathy, nanoGPT, github.com/karpathy/nanoGPT (2023)"

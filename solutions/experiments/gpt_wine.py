@@ -16,7 +16,7 @@ import torch
 from seqgen.datasets.wine import wine_review_data
 
 from ..gpt import GPT, GPTConfig
-from ..sources import GDL2, Metric, Source, key
+from ..sources import GDL2, GDL2_CODE, Metric, Source, key
 from ..train import batches, fit
 
 
@@ -54,7 +54,7 @@ MIRRORS = {"WINE_VOCAB": "vocab_size", "WINE_LEN": "seq_len", "WINE_EMBED": "emb
 DATA = {"cpu": ("wine_reviews_5k",), "full": ("wine_reviews_130k",)}
 SOURCE = Source(
     title="GPT on wine reviews", citation=f"{GDL2}, ch. 9",
-    where="ch. 9's GPT (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/09_transformer/gpt/gpt.ipynb`)",
+    where=f"ch. 9's GPT ({GDL2_CODE}, `notebooks/09_transformer/gpt/gpt.ipynb`)",
     settings="130k wine reviews, vocabulary 10,000, length 80, width 256, 2 heads of key size 256, feed-forward 256, "
              "1 block, batch 32, 5 epochs, Adam",
     figure="samples only (its training loss counts padding tokens)", measure="none: the source shows generated reviews",

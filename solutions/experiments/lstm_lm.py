@@ -11,7 +11,7 @@ from seqgen import corpora
 
 from .. import text
 from ..lstm_lm import LSTMLanguageModel, LSTMLMConfig
-from ..sources import GDL2, Metric, Source, key
+from ..sources import GDL2, GDL2_CODE, Metric, Source, key
 from ..train import batches, fit, perplexity, sequence_cross_entropy
 
 
@@ -42,7 +42,7 @@ MIRRORS = {"VOCAB_SIZE": "vocab_size", "SEQ_LEN": "seq_len", "EMBED_DIM": "embed
 DATA = {"cpu": ("ag_news_test",), "full": ("epirecipes",)}
 SOURCE = Source(
     "LSTM language model on recipes", f"{GDL2}, ch. 5",
-    "ch. 5's LSTM on the Epicurious recipes (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/05_autoregressive/01_lstm/lstm.ipynb`)",
+    f"ch. 5's LSTM on the Epicurious recipes ({GDL2_CODE}, `notebooks/05_autoregressive/01_lstm/lstm.ipynb`)",
     "Epicurious recipes, vocabulary 10,000, length 200, Embedding 100, LSTM 128, batch 32, 25 epochs",
     "samples only", "none: the source shows generated recipes, no held-out figure",
     "report validation perplexity (real tokens only) on a held-out tenth of the recipes",

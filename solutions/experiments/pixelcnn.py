@@ -13,7 +13,7 @@ import torch
 from seqgen.datasets import quantised_images
 
 from ..pixelcnn import PixelCNN, PixelCNNConfig, bits_per_dim, independent_bits_per_dim, neighbour_bits_per_dim
-from ..sources import GDL2, Metric, Source, key
+from ..sources import GDL2, GDL2_CODE, Metric, Source, key
 from ..train import batches, fit
 
 
@@ -40,10 +40,11 @@ PRESETS = {
 CHAPTER = "08_pixelcnn"
 MIRRORS = {"LEVELS": "levels", "FILTERS": "filters", "N_BLOCKS": "n_blocks", "BATCH_SIZE": "batch_size",
            "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
-DATA = {"cpu": (), "full": ("fashion_mnist_train_images", "fashion_mnist_test_images")}  # cpu: Fashion-MNIST if present, else scikit-learn's digits
+# cpu: Fashion-MNIST if present, else scikit-learn's digits (no file)
+DATA = {"cpu": (), "full": ("fashion_mnist_train_images", "fashion_mnist_test_images")}
 SOURCE = Source(
     "PixelCNN on Fashion-MNIST", f"{GDL2}, ch. 5",
-    "ch. 5's PixelCNN from scratch (github.com/davidADSP/Generative_Deep_Learning_2nd_Edition, `notebooks/05_autoregressive/02_pixelcnn/pixelcnn.ipynb`: stored without "
+    f"ch. 5's PixelCNN from scratch ({GDL2_CODE}, `notebooks/05_autoregressive/02_pixelcnn/pixelcnn.ipynb`: stored without "
     "outputs; it trains on the 60,000 training images and keeps no held-out set)",
     "Fashion-MNIST resized to 16x16, 4 grey levels, 128 filters, 5 residual blocks, Adam 5e-4, batch 128, 150 epochs",
     "samples only", "none: the source shows sampled images, no likelihood",
