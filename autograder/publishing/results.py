@@ -209,7 +209,7 @@ def fmt(value: float | None, metric: Metric | None = None) -> str:
         return "n/a"
     if metric is not None and metric.percent:
         return f"{100 * value:.2f}%"  # two decimals: 99.96% and 99.9% differ against a bar of 99.9%
-    return f"{value:.4g}" if abs(value) >= 1 else f"{value:.3f}"
+    return f"{value:.4g}" if abs(value) >= 1 else f"{value:.4f}"  # 0.5416 and 0.5420 differ against a bar of 0.542
 
 
 def spread(values: list[float], metric: Metric | None = None) -> str:
