@@ -46,12 +46,12 @@ SOURCE = replace(
             "into its first validation window); 41 output classes of which two never occur (Keras: 39); the GRU's "
             "time loop is scripted (`cell=\"fused_gru\"`, the same equations). The 2nd edition's notebook trains a "
             "stateful model of two GRU layers on 32 streams for 50 epochs and logs the training loss only.",
-    tried="the source's settings as read from its notebook (above), Keras's initial weights and Nadam; one seed so far "
-          "(about half an hour on this CPU with the scripted GRU). Epoch by epoch its training loss follows the "
-          "source's log closely and its validation accuracy is at or above the source's until the last epoch, which "
-          "lands just under the source's single run (the table): more seeds will say whether that gap is noise. Its "
-          "validation loss stays above the source's at the same accuracy; the zero starting state of our validation "
-          "pass touches only its first of 599 windows, so that gap is not explained yet.",
+    tried="the source's settings as read from its notebook (above), Keras's initial weights and Nadam (about half an "
+          "hour a seed on this CPU with the scripted GRU). Epoch by epoch the training loss follows the source's log "
+          "closely and the validation accuracy is above the source's for most epochs; after the last epoch the seeds "
+          "land just under the source's single run, within the spread the table shows. The validation loss stays "
+          "above the source's at the same accuracy; the zero starting state of our validation pass touches only its "
+          "first of 599 windows, so that gap is not explained yet.",
     needs="about 100,000 updates of one window each (9,999 per epoch, 10 epochs)",
     variants={"course": "the course's own stateful model at full scale: case-sensitive (65 characters), two GRU layers "
                         "of 128, Adam, 32 parallel streams (310 updates per epoch), the first 90 % of the text; a much "
