@@ -298,9 +298,10 @@ def metric_rows(name: str, records: list[dict], preset: str = "full") -> list[tu
 
 
 def summary(name: str, records: list[dict], preset: str = "full") -> str:
-    """One cell: met / not met / reported / not run yet."""
+    """One cell: met / not met / reported / not run yet (and what a run needs, in short)."""
     if not records:
-        return "not run yet"
+        needs = source_of(name).needs.split(" (")[0].split(":")[0]
+        return f"not run yet: needs {needs}" if needs and preset == "full" else "not run yet"
     verdicts = [None] if preset != "full" else [judge(m, records)[0] for m in source_of(name).metrics]
     judged = [v for v in verdicts if v is not None]
     seeds = f" ({len(records)} seed{'s' if len(records) > 1 else ''})"
