@@ -19,7 +19,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 COURSE_DIR := $(or $(COURSE),$(SEQGEN_COURSE),course)
 COURSE_FLAG := $(if $(COURSE),--course "$(COURSE)")
 
-.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean clean-course
+.PHONY: setup book release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
 
 setup: $(STAMP)
 
@@ -49,30 +49,41 @@ test-fast: setup
 train-lstm: setup
 	$(PY) -m solutions.train lstm_lm --preset cpu --device auto
 
-# Full presets (the sources' settings) into results/<name>/full/seed<S>/result.json, then the README's table.
+# Full presets (the sources' settings) into results/<name>/<preset>/seed<S>/result.json, then the README's tables.
 #   make results NAMES="seq2seq attention_seq2seq" SEEDS="0 1 2"   (default: every experiment, seed 0)
 # One run at a time; the book's Results page is drawn from the committed JSON when it is built.
 NAMES ?=
 SEEDS ?= 0
+PRESET ?= full
 results: setup
-	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.results names)"; \
+	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.publishing.results names)"; \
 	for name in $$names; do for seed in $(SEEDS); do \
-	  echo "== $$name seed $$seed"; \
-	  $(PY) -m solutions.train $$name --preset full --seed $$seed --save results/$$name/full/seed$$seed || exit 1; \
+	  echo "== $$name $(PRESET) seed $$seed"; \
+	  $(PY) -m solutions.train $$name --preset $(PRESET) --seed $$seed --save results/$$name/$(PRESET)/seed$$seed || exit 1; \
 	done; done
-	$(PY) -m autograder.results readme
+	$(PY) -m autograder.publishing.readme
 
 # Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/, unchanged;
 # a run that changed the full preset (--epochs, --set) needs ALLOW_OVERRIDES=1 (the page then says what changed).
 ingest-results: setup
 	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
-	$(PY) -m autograder.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.readme
+
+# One prepared GPU run, about 10 minutes on one H100 (solutions/gpu_check.py): every model on the device against the
+# CPU, nanoGPT's character preset to its bar into results/gpt_shakespeare_char/full/seed0/, one timed epoch of every
+# other full preset into results/gpu/. Runs with the GPU machine's own Python (its CUDA PyTorch; no .venv); the data
+# must be reachable: copy ../shared/data into the checkout (e.g. data-mirror/, carried) and pass
+# SEQGEN_DATA_MIRROR=$$PWD/data-mirror.
+GPU_PYTHON ?= python3
+gpu-check:
+	PYTHONUNBUFFERED=1 $(GPU_PYTHON) -m solutions.gpu_check --out results/gpu
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup
 	$(PY) benchmarks/peak.py
 	$(PY) benchmarks/lstm_lm.py
-	$(PY) benchmarks/char_gru.py
+	$(PY) benchmarks/char_gru.py --levers --only fused_gru fused_gru+1_thread
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
 bench-grade: setup

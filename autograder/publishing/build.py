@@ -33,7 +33,7 @@ SITE_STAMP = ROOT / "_build" / "site-inputs.sha256"  # the inputs of the last co
 LOCK_PATH = ROOT / ".cache" / "pipeline.lock"
 # Besides the chapters' execution keys, what the release, the pages and the HTML are made from.
 SITE_SOURCES = ["book/**/*", "autograder/__init__.py", "autograder/course.py", "autograder/tags.py",
-                "autograder/publishing/**/*.py", "autograder/results*.py", "results/**/*.json",
+                "autograder/publishing/**/*.py", "results/**/*.json", "solutions/sources.py", "solutions/experiments/*.py",
                 "_config.yml", "_toc.yml", "README.md", "pyproject.toml", "requirements-student.txt"]
 NOT_SITE = {"checks.py", "mutants.py"}  # a chapter's hidden checks and kept answers never reach the site
 SITE_PACKAGES = ["jupyter-book", "sphinx", "nbgrader", "myst-nb", "sphinx-book-theme", "nbformat", "jupytext"]

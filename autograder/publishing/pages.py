@@ -183,7 +183,7 @@ def write_site_source(root: Path, book_dir: Path, target: Path, chapters: dict[s
         if (book_dir / folder).is_dir():
             shutil.copytree(book_dir / folder, target / folder, dirs_exist_ok=True)
     (target / f"{EXERCISES_PAGE}.md").write_text(exercises_page(chapters))
-    from ..results_page import page as results_page  # autograder.publishing.results_page once the results move here
+    from .results_page import page as results_page
 
     (target / f"{RESULTS_PAGE}.md").write_text(results_page(target, set(chapters)))
     (target / "_toc.yml").write_text(yaml.safe_dump(site_toc(root), sort_keys=False))

@@ -18,11 +18,7 @@ MAX_LINES = 400
 # Each top-level module or package of autograder/ and its floor; an import may only go to a lower floor
 # (or stay inside its own package, without a cycle).
 FLOORS = {"tags": 0, "copies": 0, "course": 1, "grading": 2, "publishing": 2, "transplants": 2, "cli": 3}
-# Modules on their way into a wing: the results move into publishing/ (helper H2's branch).
-MOVING = {"results": "publishing", "results_page": "publishing", "results_registry": "publishing"}
 WINGS = {"grading", "publishing", "transplants"}
-# Cycles known and being removed elsewhere, each as a sorted tuple of modules; a stale entry fails.
-KNOWN_CYCLES = {("autograder.results", "autograder.results_page"): "helper H2's move of the results into publishing/"}
 
 
 def module_name(path: Path) -> str:
@@ -90,8 +86,7 @@ def cycles(edges: dict[str, set[str]]) -> list[tuple[str, ...]]:
 
 
 def top(name: str) -> str:
-    first = name.split(".")[1] if "." in name else ""
-    return MOVING.get(first, first)
+    return name.split(".")[1] if "." in name else ""
 
 
 def test_the_cycle_finder_finds_cycles():
@@ -102,15 +97,8 @@ def test_the_cycle_finder_finds_cycles():
 
 
 def test_no_import_cycle():
-    """Is the import graph of autograder/ free of cycles (but those being removed elsewhere)?"""
-    found = set(cycles(graph()))
-    assert found <= set(KNOWN_CYCLES), f"import cycles: {sorted(found - set(KNOWN_CYCLES))}"
-
-
-def test_known_cycles_are_still_there():
-    """Is each known cycle still there (else drop it from KNOWN_CYCLES)?"""
-    found = set(cycles(graph()))
-    assert set(KNOWN_CYCLES) <= found, f"gone, drop from KNOWN_CYCLES: {sorted(set(KNOWN_CYCLES) - found)}"
+    """Is the import graph of autograder/ free of cycles?"""
+    assert cycles(graph()) == [], f"import cycles: {cycles(graph())}"
 
 
 def test_no_import_runs_up_a_floor_or_between_the_wings():

@@ -65,7 +65,7 @@ def test_no_student_notebook_shows_an_answer(site, stem):
 
 def test_results_page_has_every_experiment_and_the_chapters_link_to_it(site):
     """Does the built Results page have a section per experiment, and do chapters 5 and 6 link to it?"""
-    from autograder import results
+    from autograder.publishing import results
 
     page = (site / "results.html").read_text()
     for name in results.experiments():
