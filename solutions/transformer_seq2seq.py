@@ -33,6 +33,7 @@ class TransformerSeq2seqConfig:
     max_len: int = 64  # longest source or target the position encoding covers
     d_model: int = 64
     n_heads: int = 4
+    key_dim: int | None = None  # per-head size of queries, keys and values; None: d_model // n_heads
     ff_dim: int = 128
     n_layers: int = 1  # blocks on each side
     dropout: float = 0.1
@@ -41,7 +42,7 @@ class TransformerSeq2seqConfig:
 
     @property
     def head_dim(self) -> int:
-        return self.d_model // self.n_heads
+        return self.key_dim if self.key_dim is not None else self.d_model // self.n_heads
 
 
 class MultiHeadAttention(nn.Module):
