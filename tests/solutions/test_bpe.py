@@ -93,7 +93,7 @@ def test_merge_pair_goes_left_to_right_without_overlap():
 
 def test_same_encoding_as_hugging_face_tokenizers_given_the_same_merges(tokenizer):
     """Given our merges and pieces, does the `tokenizers` library's BPE encode every random text to the same tokens?"""
-    tokenizers = pytest.importorskip("tokenizers")  # a test oracle only; see the report on pinning it
+    import tokenizers  # a test oracle only (pinned in the course extras), never used by the course's code
     from tokenizers import Regex, models, pre_tokenizers
     from tokenizers.pre_tokenizers import ByteLevel
 
