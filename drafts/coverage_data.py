@@ -180,9 +180,9 @@ ROWS = [
     ("003", "faq-word-level", "FAQ: a word-level model with Embedding layers", P, [(L5, "Exercise 2: training and inference models")],
      "The model already embeds integer ids; the word-level variant (word vocabularies, one id per word) is one line of "
      "'Going further'; stage 2 adds a short section with a cell (chapter 2's TextVectorization on both sides)."),
-    ("003", "faq-no-teacher-forcing", "FAQ: training without teacher forcing (predictions fed back)", P, [(L5, "Summary")],
-     "A one-line suggestion today; stage 2 adds a section: the decoder fed its own argmax in training (the NumPy "
-     "Seq2seq can do it in a loop), with its curve beside teacher forcing and why exposure bias appears."),
+    ("003", "faq-no-teacher-forcing", "FAQ: training without teacher forcing (predictions fed back)", P, [(L5, "Exercises recap")],
+     "A one-line 'Going further' suggestion today; stage 2 adds a section to chapter 6: the decoder fed its own output "
+     "distribution in training (drafts/cells/ch06_no_teacher_forcing.py), its curve beside teacher forcing, and exposure bias."),
     ("003", "book", "The translator's book recommendations", O, [], "Publicity for a book, not course content."),
     # ---------------------------------------------------------------- 004: DLFS2 ch. 7-8
     ("004", "7-1-1", "Sentence generation: sample from the predicted distribution, feed it back", C,
@@ -212,7 +212,8 @@ ROWS = [
     ("004", "8-1-1", "The problem of seq2seq: one fixed-size vector", C, [(L7, "One vector is not enough")], ""),
     ("004", "8-1-2", "Encoder improvement: keep every hidden state", C, [(L7, "One vector is not enough")], ""),
     ("004", "8-1-3", "Decoder improvement 1: weights and the weighted sum (context)", C, [(L7, "Exercise 1: weights and context")], ""),
-    ("004", "8-1-4", "Decoder improvement 2: dot-product scores and the softmax", C, [(L7, "Exercise 2: the backward pass")], ""),
+    ("004", "8-1-4", "Decoder improvement 2: dot-product scores and the softmax", C,
+     [(L7, "One vector is not enough"), (L7, "Exercise 1: weights and context")], ""),
     ("004", "8-1-5", "Decoder improvement 3: the attention layer at every step", C, [(L7, "Exercise 4: `time_attention`")], ""),
     ("004", "8-2-1", "AttentionEncoder: all states, backward from dhs", P, [(L7, "Attention seq2seq in Keras")],
      "Built in Keras only; stage 2 assembles the NumPy attention seq2seq in chapter 7 (solutions/numpy_attention_seq2seq.py)."),
