@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import course
 from ..course import ROOT, log
-from . import execute, pages, student_setup
+from . import execute, pack, pages, student_setup
 from .release import release, released_path
 from .render import render_chapter, scan_tree
 
@@ -95,6 +95,7 @@ def build_book(force: bool = False, html: bool = True, course_dir: Path | None =
         for stem, nb in executed.items():
             render_chapter(stem, nb, released[stem], RENDERED_DIR)
         pages.write_site_source(ROOT, course.BOOK_DIR, RENDERED_DIR, executed)
+        pack.stamp_site_source(ROOT, RENDERED_DIR, list(executed))  # the course pack, the version in the footer
         if not html:
             return RENDERED_DIR
         _jupyter_book()

@@ -6,7 +6,9 @@ configuration stamped with both.
 - :func:`write_pack`: one zip of every student notebook, the ``seqgen`` wheel and ``requirements-student.txt``,
   named ``seqgen-course-<version>.zip``, offered on the landing page;
 - :func:`site_config`: ``_config.yml`` as the site is built from it: the version in the footer, and the site's
-  address (``html.baseurl``) where :func:`autograder.publishing.student_setup.site_url` knows it.
+  address (``html.baseurl``) where :func:`autograder.publishing.student_setup.site_url` knows it;
+- :func:`stamp_site_source`: all three in the site's source folder, once :func:`autograder.publishing.pages.write_site_source`
+  has filled it (the pack's name replaces :data:`PACK_TOKEN` in the book's pages).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .student_setup import STUDENT_REQUIREMENTS, book_config, site_url
+import yaml
+
+from .pages import STUDENT_REQUIREMENTS
+from .student_setup import STUDENT_FOLDER, book_config, site_url
 
 PACK_PREFIX = "seqgen-course"
+PACK_TOKEN = "SEQGEN_PACK"  # in book pages (intro.md), replaced by the course pack's file name
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)  # every member's timestamp: the same inputs give the same zip, byte for byte
 
 
@@ -105,3 +111,18 @@ def site_config(root: Path, version: Version) -> dict:
     if url:
         page["baseurl"] = url
     return config
+
+
+def stamp_site_source(root: Path, target: Path, stems: list[str]) -> Version:
+    """In the site's source ``target``: the course pack in ``student/``, its name in the pages, the stamped config."""
+    version = site_version(root)
+    student = target / STUDENT_FOLDER
+    (wheel,) = student.glob("seqgen-*.whl")
+    made = write_pack(student, stems, wheel, version)
+    for page in target.glob("*.md"):
+        text = page.read_text()
+        if PACK_TOKEN in text:
+            page.write_text(text.replace(PACK_TOKEN, made.name))
+    config = site_config(root, version)
+    (target / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return version

@@ -27,14 +27,11 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from . import pack
-from .student_setup import STUDENT_REQUIREMENTS
-
 
 EXERCISES_PAGE = "exercises"
 RESULTS_PAGE = "results"
+STUDENT_REQUIREMENTS = "requirements-student.txt"
 WHEEL_TOKEN = "SEQGEN_WHEEL"  # in book pages, replaced by the wheel's file name
-PACK_TOKEN = "SEQGEN_PACK"  # in book pages, replaced by the course pack's file name (pack.py)
 MINUTES_PER_EXERCISE = 20  # the course keeps each exercise under 30 minutes
 WORDS_PER_MINUTE = 200
 
@@ -179,12 +176,9 @@ def write_site_source(root: Path, book_dir: Path, target: Path, chapters: dict[s
     student = target / "student"
     wheel = build_wheel(root, student)
     shutil.copy(root / STUDENT_REQUIREMENTS, student / STUDENT_REQUIREMENTS)
-    version = pack.site_version(root)
-    course_pack = pack.write_pack(student, list(chapters), wheel, version)
     for page in book_dir.glob("*.md"):
         if not re.match(r"\d\d_", page.name):
-            text = page.read_text().replace(WHEEL_TOKEN, wheel.name).replace(PACK_TOKEN, course_pack.name)
-            (target / page.name).write_text(text)
+            (target / page.name).write_text(page.read_text().replace(WHEEL_TOKEN, wheel.name))
     for folder in ("_static", "_templates"):
         if (book_dir / folder).is_dir():
             shutil.copytree(book_dir / folder, target / folder, dirs_exist_ok=True)
@@ -193,5 +187,4 @@ def write_site_source(root: Path, book_dir: Path, target: Path, chapters: dict[s
 
     (target / f"{RESULTS_PAGE}.md").write_text(results_page(target, set(chapters)))
     (target / "_toc.yml").write_text(yaml.safe_dump(site_toc(root), sort_keys=False))
-    # _config.yml with the version in the footer and the site's address (pack.site_config)
-    (target / "_config.yml").write_text(yaml.safe_dump(pack.site_config(root, version), sort_keys=False, allow_unicode=True))
+    shutil.copy(root / "_config.yml", target / "_config.yml")

@@ -20,10 +20,10 @@ import nbformat
 import yaml
 
 from ..course import ROOT, SETUP_TAG
+from .pages import STUDENT_REQUIREMENTS
 
 SITE_URL_ENV = "SEQGEN_SITE_URL"
 STUDENT_FOLDER = "student"  # the site's folder holding the student notebooks, the wheel, the requirements and the pack
-STUDENT_REQUIREMENTS = "requirements-student.txt"
 COURSE_PYTHON = (3, 11)  # what the course pins (pyproject's requires-python)
 
 # The cell's source: plain Python (it runs in any kernel), one function so that it leaves no names behind.
