@@ -1,6 +1,6 @@
 # One command builds the site, one runs the tests; both set up the environment first.
 #   make book    execute the chapters (cached), strip answers, release, render _build/html
-#   make serve   serve _build/html on http://127.0.0.1:8000/ (PORT=N): search needs it (file:// has no excerpts)
+#   make serve   serve _build/html on http://127.0.0.1:8000/ (PORT=N), as it will be published
 #   make test    run the test suite (builds what it needs)
 #   make release student notebooks in course/release/
 #   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb into course/

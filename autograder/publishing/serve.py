@@ -1,7 +1,7 @@
-"""``make serve``: the built site on http://127.0.0.1, so that its search shows excerpts.
+"""``make serve``: the built site on http://127.0.0.1, as it will be published.
 
-Opened from ``file://``, a browser refuses the requests the search page makes for each result's page (the
-excerpts), and logs CORS errors; served over HTTP it has them.
+Served over HTTP, search fetches each result's page for its excerpt; opened from ``file://``, where a browser
+refuses those requests, the excerpts come from the pages' text the build writes (``book_site.write_search_texts``).
 
     python -m autograder.publishing.serve [--port 8000] [--folder _build/html]
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 import zipfile
 
 import nbformat
@@ -85,8 +87,6 @@ def test_make_serve_prints_the_address_and_serves_the_site(site, tmp_path):
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/intro\.html", line).group(0)
-        import urllib.request
-
         assert "Sequence Models and Generation" in urllib.request.urlopen(url, timeout=10).read().decode()
     finally:
         proc.terminate()
@@ -95,3 +95,23 @@ def test_make_serve_prints_the_address_and_serves_the_site(site, tmp_path):
                              cwd=course.ROOT, capture_output=True, text=True, timeout=30)
     assert refused.returncode != 0 and "make book" in refused.stderr
     assert serve.SITE == build.HTML_DIR
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_search_from_file_shows_excerpts(site, browser, stem):
+    """Opened from file:// (no server), does searching for a chapter's term list it with an excerpt holding the term,
+    with no error logged (the browser refuses file:// requests: the excerpts come from _static/search-texts.js)?"""
+    from test_browser import search_term  # this folder
+
+    term = search_term(stem)
+    browser.open((site / "search.html").resolve().as_uri() + "?q=" + urllib.parse.quote(term), 1280)
+    for _ in range(40):
+        hits = browser.evaluate("""Array.from(document.querySelectorAll('#search-results li, ul.search li')).map(li => ({
+            href: (li.querySelector('a') || {}).href || '', excerpt: (li.querySelector('p.context') || {}).innerText || ''}))""")
+        mine = [h for h in hits if f"/{stem}.html" in h["href"]]
+        if mine and all(h["excerpt"] for h in mine):
+            break
+        browser.pause(0.25)
+    assert mine, f"no result for {term!r} links to {stem}: {hits}"
+    assert term.lower() in mine[0]["excerpt"].lower(), f"excerpt for {term!r}: {mine[0]['excerpt']!r}"
+    assert not browser.errors(), browser.errors()
