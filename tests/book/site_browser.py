@@ -69,7 +69,10 @@ PAGE_PROBE = r"""(() => {
     too_wide: Array.from(article.querySelectorAll('*'))
       .filter(e => !e.closest('pre, .highlight, .pst-scrollable-table-container, mjx-container, .cell_output, figure'))
       .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && e.getBoundingClientRect().width > 0)
-      .map(e => e.textContent.trim().slice(0, 60)).slice(0, 5),
+      .map(e => e.textContent.trim().slice(0, 60))
+      .concat(Array.from(article.querySelectorAll('p, li, td, th, figcaption'))  // text running out of its box
+        .filter(e => !e.closest('pre, .highlight, .cell_output, mjx-container') && e.scrollWidth > e.clientWidth + 1)
+        .map(e => 'text: ' + e.textContent.trim().slice(0, 60))).slice(0, 5),
     page_width: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
   };
 })()"""
