@@ -78,3 +78,14 @@ clean:
 	rm -rf _build rendered .cache autograder/source autograder/release autograder/submitted \
 	       autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv \
 	       autograder/graded autograder/grades_long.csv autograder/work
+
+# The released answers (autograder/answers.py), generated from the book's answer cells, never committed.
+#   make answers                  seqgen_answers/ (every chapter) for the course environment; the tests and `make book` do it too
+#   make release-answers UPTO=3   the wheel seqgen_answers-3 (chapters 1-3) to hand out after chapter 3's deadline
+.PHONY: answers release-answers
+answers: setup
+	$(PY) -m autograder.answers write
+
+release-answers: setup
+	@test -n "$(UPTO)" || (echo "usage: make release-answers UPTO=<last chapter released, e.g. 3>" && exit 2)
+	$(PY) -m autograder.answers wheel --upto $(UPTO)

@@ -41,8 +41,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from . import incremental, site_pages
-from .tags import apply_nbgrader_metadata
+from . import answers, incremental, site_pages
+from .tags import apply_nbgrader_metadata, drop_instructor_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK_DIR = ROOT / "book"
@@ -53,7 +53,7 @@ LOCK_PATH = ROOT / ".cache" / "pipeline.lock"
 HTML_DIR = ROOT / "_build" / "html"
 SITE_STAMP = ROOT / "_build" / "site-inputs.sha256"  # the inputs of the last complete build (incremental.py)
 # Code whose changes can change a chapter's outputs: part of the cache key.
-KEY_SOURCES = ["seqgen", "solutions", "autograder/transplant.py"]
+KEY_SOURCES = ["seqgen", "seqgen_answers", "solutions", "autograder/transplant.py"]  # seqgen_answers: generated (answers.py)
 KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 FORBIDDEN = re.compile(
@@ -236,7 +236,7 @@ def write_sources(course_dir: Path, stems: list[str] | None = None) -> list[str]
     for path in paths:
         target = course_dir / "source" / path.stem / f"{path.stem}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(read_chapter(path), target)
+        nbformat.write(drop_instructor_cells(read_chapter(path)), target)  # the student notebook's cells
     return [p.stem for p in paths]
 
 
@@ -318,6 +318,7 @@ def build_book(force: bool = False, html: bool = True) -> Path:
         log(f"nothing changed since the last build ({SITE_STAMP.name}): {HTML_DIR / 'index.html'} is current")
         return HTML_DIR
     SITE_STAMP.unlink(missing_ok=True)
+    answers.write_course_package()  # seqgen_answers/, generated from the answer cells: later chapters import it
     executed = incremental.executed_chapters(paths, force=force)
     log(f"chapters ready after {time.perf_counter() - start:.1f} s; releasing ...")
     step = time.perf_counter()

@@ -22,6 +22,10 @@ students to write declares it at module level::
 (function or class name -> stems of the chapters whose exercise it answers). While one of
 those chapters is graded, the sandbox's copy of that module has the definition removed from
 its source and replaced by a stub that raises, so an answer that calls it scores 0 there.
+
+**Released answers.** Beside it, ``/opt/course/seqgen_answers`` holds the released answers of the
+chapters *before* the one graded (``autograder.answers``), as a student who has installed them has:
+a later chapter reuses them through ``seqgen.released``; the graded chapter's own are absent.
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ def private_seqgen(stem: str, target: Path, source_dir: Path = SEQGEN_DIR) -> li
             masked += [f"{'.'.join(rel.with_suffix('').parts)}.{n}" for n in names]
         else:
             shutil.copy(path, out)
+    from .answers import stems_before, write_package  # the released answers of the chapters before this one only
+
+    write_package(target, stems_before(stem))
     return masked
 
 

@@ -10,6 +10,10 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
+
+Two more tags: ``instructor`` keeps a cell on the page and out of the student notebook (it needs
+what the student setup lacks, e.g. PyTorch); ``released`` puts a taught cell's definitions into the
+chapter's released answers (``autograder/answers.py``).
 """
 
 from __future__ import annotations
@@ -114,3 +118,12 @@ def apply_nbgrader_metadata(nb: nbformat.NotebookNode, stem: str | None = None) 
             "schema_version": SCHEMA_VERSION, "solution": False, "task": False,
         }
     return exercises
+
+
+INSTRUCTOR = "instructor"
+
+
+def drop_instructor_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without its cells tagged ``instructor`` (in place; returned): what a student notebook holds."""
+    nb.cells = [c for c in nb.cells if INSTRUCTOR not in c.get("metadata", {}).get("tags", [])]
+    return nb
