@@ -10,7 +10,7 @@ notebook setup (:mod:`seqgen.notebook`) and earlier chapters' answers once relea
 
 from .checks import check_close, check_dtype, check_equal, check_probabilities, check_shape, numerical_gradient, passed
 from .device import autograding, resolve_device, seed_everything
-from .notebook import notebook_setup
+from .notebook import glue, notebook_setup
 from .released import released
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "check_equal",
     "check_probabilities",
     "check_shape",
+    "glue",
     "notebook_setup",
     "numerical_gradient",
     "passed",

@@ -2,6 +2,8 @@
 
 - **Sharp figures.** Plots are drawn with twice their pixels (matplotlib-inline's ``retina``
   format) and shown at their size: crisp on hi-dpi screens, phones and the course site.
+- **Numbers in prose come from the run** (:func:`glue`): a cell keeps a value under a name, and the
+  chapter's text pastes it with ``{glue:text}`name```, so the prose cannot drift from the outputs.
 - **Cells that say which exercise they need.** An exercise not answered yet is a stub that
   raises ``NotImplementedError``. A cell that calls it stops there, and the names it would
   have defined are never made, so every later cell that uses one of them would fail with a
@@ -17,7 +19,9 @@ import ast
 
 from .released import Unavailable
 
-__all__ = ["cell_bindings", "notebook_setup"]
+__all__ = ["cell_bindings", "glue", "notebook_setup"]
+
+GLUE_PREFIX = "application/papermill.record/"  # myst-nb's: the book's prose pastes what a cell glued
 
 _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 
@@ -106,3 +110,19 @@ def notebook_setup() -> bool:
         after._seqgen = True
         shell.events.register("post_run_cell", after)
     return True
+
+
+def glue(name: str, value) -> None:
+    """Keep ``value`` under ``name`` for the chapter's prose (``{glue:text}`name``` in the page), shown
+    nowhere in the notebook: myst-nb's ``glue(name, value, display=False)``, without needing myst-nb."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
