@@ -109,7 +109,8 @@ def caption_figures(page: nbformat.NotebookNode) -> None:
         meta = cell.metadata.get("mystnb", {})
         caption = meta.get("figure", {}).get("caption")
         if cell.cell_type == "code" and caption and not meta.get("image", {}).get("alt"):
-            plain = re.sub(r"[`*_]|\{[a-z]+\}", "", caption).strip()
+            # markup out (backticks, emphasis, roles), underscores inside names kept: `time_attention` stays
+            plain = re.sub(r"[`*]|(?<!\w)_+|_+(?!\w)|\{[a-z]+\}", "", caption).strip()
             cell.metadata["mystnb"] = {**meta, "image": {**meta.get("image", {}), "alt": plain}}
 
 

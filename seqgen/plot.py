@@ -11,6 +11,7 @@ from matplotlib.ticker import MaxNLocator
 
 # Each curve gets its own line style and marker, so curves that coincide stay visible.
 GRID_WIDTH_IN = 5.6
+TICK_PT = 10  # heat-map labels: 10 pt stays above 8 CSS px when a phone shrinks the figure
 FRAME_COLOUR = "0.55"  # grey frame around each image of a grid: a blank sample stays visible
 STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "x")]
 
@@ -109,8 +110,8 @@ def plot_attention(weights, inputs: Sequence[str], outputs: Sequence[str], ax=No
         _, ax = plt.subplots(figsize=(max(4, 0.3 * len(inputs)), max(2.5, 0.3 * len(outputs))))
     ax.imshow(weights, cmap="gray", vmin=0.0, vmax=1.0, aspect="auto")
     show = lambda t: "\u2423" if t == " " else t  # noqa: E731 - the open-box sign for a space
-    ax.set_xticks(range(len(inputs)), [show(t) for t in inputs], fontsize=8)
-    ax.set_yticks(range(len(outputs)), [show(t) for t in outputs], fontsize=8)
+    ax.set_xticks(range(len(inputs)), [show(t) for t in inputs], fontsize=TICK_PT)
+    ax.set_yticks(range(len(outputs)), [show(t) for t in outputs], fontsize=TICK_PT)
     if title:
         ax.set_title(title)
     return ax

@@ -46,8 +46,10 @@ PAGE_PROBE = r"""(() => {
     images: Array.from(article.querySelectorAll('img')).map(img => {
       const fig = img.closest('figure');
       const cap = fig && fig.querySelector('figcaption');
+      // A hi-dpi figure has twice its size in pixels: its width attribute (or style) is its size on the page.
+      const css = parseFloat(img.getAttribute('width')) || parseFloat(img.style.width) || 0;
       return {src: img.getAttribute('src'), alt: img.getAttribute('alt') || '', loaded: img.complete && img.naturalWidth > 0,
-              natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+              natural: css || img.naturalWidth, pixels: img.naturalWidth, shown: img.getBoundingClientRect().width,
               caption: cap ? cap.innerText.trim() : ''};
     }),
     cell_padding: Array.from(article.querySelectorAll('.cell_output table td, .cell_output table th')).slice(0, 20)

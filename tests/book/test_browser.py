@@ -85,6 +85,14 @@ def test_figures_are_not_shrunk_below_readable(visits):
     assert not bad, "\n".join(bad)
 
 
+def test_chapter_figures_are_sharp_on_hi_dpi_screens(visits):
+    """Does every chapter figure have at least twice as many pixels as CSS pixels on the page (retina PNG)?"""
+    blurry = [f"{p}@{w} {img['src']}: {img['pixels']} px for {img['natural']:.0f} CSS px"
+              for (p, w), v in every_visit(visits) if any(p.endswith(f"{s}.html") for s in CHAPTERS)
+              for img in v["images"] if img["pixels"] < 1.9 * img["natural"]]
+    assert not blurry, "\n".join(blurry)
+
+
 def test_output_tables_are_padded_and_outputs_not_cut(visits):
     """Do output tables have cell padding, and does every printed output fit (wrap) at 1280 px?"""
     unpadded = {p: v["cell_padding"] for (p, w), v in every_visit(visits) if any(x < 8 for x in v["cell_padding"])}
