@@ -142,6 +142,8 @@ def kernel_env() -> dict[str, str]:
 
 def _tree_digest(digest, rel: str) -> None:
     path = ROOT / rel
+    if not path.exists():  # a generated folder (seqgen_answers) not generated yet: nothing to hash
+        return
     files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
     for f in files:
         digest.update(str(f.relative_to(ROOT)).encode())

@@ -54,6 +54,9 @@ PAGE_PROBE = r"""(() => {
     }),
     cell_padding: Array.from(article.querySelectorAll('.cell_output table td, .cell_output table th')).slice(0, 20)
       .map(td => parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight)),
+    code_overflow: Array.from(article.querySelectorAll('.cell_input pre'))
+      .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+      .map(pre => pre.innerText.split('\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 120)),
     cut_outputs: Array.from(article.querySelectorAll('.cell_output pre'))
       .filter(pre => pre.scrollWidth > pre.clientWidth + 2)
       .map(pre => pre.innerText.split('\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 120)),

@@ -93,6 +93,12 @@ def test_chapter_figures_are_sharp_on_hi_dpi_screens(visits):
     assert not blurry, "\n".join(blurry)
 
 
+def test_chapter_code_does_not_scroll_sideways_on_a_desktop(visits):
+    """At 1280 px, does every code cell of every chapter fit its box (no horizontal scroll bar)?"""
+    wide = {p: v["code_overflow"] for (p, w), v in every_visit(visits) if w == 1280 and v["code_overflow"]}
+    assert not wide, f"code cells wider than their box at 1280 px: {json.dumps(wide, indent=1)}"
+
+
 def test_output_tables_are_padded_and_outputs_not_cut(visits):
     """Do output tables have cell padding, and does every printed output fit (wrap) at 1280 px?"""
     unpadded = {p: v["cell_padding"] for (p, w), v in every_visit(visits) if any(x < 8 for x in v["cell_padding"])}
