@@ -50,6 +50,8 @@ PAGE_PROBE = r"""(() => {
       const css = parseFloat(img.getAttribute('width')) || parseFloat(img.style.width) || 0;
       return {src: img.getAttribute('src'), alt: img.getAttribute('alt') || '', loaded: img.complete && img.naturalWidth > 0,
               natural: css || img.naturalWidth, pixels: img.naturalWidth, shown: img.getBoundingClientRect().width,
+              aspect_shown: img.getBoundingClientRect().width / Math.max(img.getBoundingClientRect().height, 1),
+              aspect_pixels: img.naturalWidth / Math.max(img.naturalHeight, 1),
               caption: cap ? cap.innerText.trim() : ''};
     }),
     cell_padding: Array.from(article.querySelectorAll('.cell_output table td, .cell_output table th')).slice(0, 20)

@@ -93,6 +93,14 @@ def test_chapter_figures_are_sharp_on_hi_dpi_screens(visits):
     assert not blurry, "\n".join(blurry)
 
 
+def test_figures_keep_their_proportions_at_both_widths(visits):
+    """Is every loaded figure shown with its own width-to-height ratio (within 2%), shrunk or not?"""
+    squeezed = [f"{p}@{w} {img['src']}: shown {img['aspect_shown']:.2f}, drawn {img['aspect_pixels']:.2f}"
+                for (p, w), v in every_visit(visits) for img in v["images"]
+                if img["loaded"] and abs(img["aspect_shown"] / img["aspect_pixels"] - 1) > 0.02]
+    assert not squeezed, "\n".join(squeezed)
+
+
 def test_chapter_code_does_not_scroll_sideways_on_a_desktop(visits):
     """At 1280 px, does every code cell of every chapter fit its box (no horizontal scroll bar)?"""
     wide = {p: v["code_overflow"] for (p, w), v in every_visit(visits) if w == 1280 and v["code_overflow"]}
