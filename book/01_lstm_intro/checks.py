@@ -2,7 +2,7 @@
 
 Expected values are computed here, in the grader: the NumPy reference and
 ``torch.nn.LSTMCell`` for the LSTM step, the torch language model rebuilt from a
-plain-data description of the student's Keras model (``autograder.transplant``), and
+plain-data description of the student's Keras model (``autograder.transplants``), and
 ``solutions.sampling`` for temperature. The student's kernel only computes with their
 own functions on inputs sent from here.
 """
@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, lstm_lm_from_description, reference_probabilities
+from autograder.grading.checks import Checks, expect
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import reading
+from autograder.transplants.recurrent import lstm_lm_from_description, reference_probabilities
 from seqgen.checks import check_probabilities
 from solutions.numpy_layers import lstm_step as reference_lstm_step
 from solutions.sampling import apply_temperature as reference_apply_temperature
@@ -82,9 +84,8 @@ def _(k):
         expect.close(got_h, want_h, f"h_next for {what}", atol=STEP_ATOL, rtol=STEP_RTOL)
         expect.close(got_c, want_c, f"c_next for {what}", atol=STEP_ATOL, rtol=STEP_RTOL)
         if what.startswith("B, D, H"):
-            th, tc = _torch_cell(args)
-            expect.close(got_h, th, f"h_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
-            expect.close(got_c, tc, f"c_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
+            for name, got, want in zip(("h_next", "c_next"), (got_h, got_c), _torch_cell(args), strict=True):
+                expect.close(got, want, f"{name} for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
         for name, before, now in zip(NAMES, args, after):
             expect.equal(now, before, f"the input {name} after the call for {what} (unchanged)")
 
@@ -93,14 +94,14 @@ def _(k):
 
 # Runs in the kernel: build the student's model, give it random non-default weights (so that
 # every parameter matters), describe it as plain data and run it on the batches we send.
-LM = DESCRIBE_SOURCE + (
-    "_model = build_lstm_lm(V, E, H)\n"
-    "_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_model.set_weights([_rng.normal(0, 0.4, size=np.shape(w)).astype('float32') for w in _model.get_weights()])\n"
-    "result = (_seqgen_describe(_model),\n"
-    "          [np.asarray(keras.ops.convert_to_numpy(_model(b.astype('int32'), training=False))) for b in batches])\n"
-)
+LM = DESCRIBE_SOURCE + """\
+_model = build_lstm_lm(V, E, H)
+_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer
+_rng = np.random.default_rng(seed)
+_model.set_weights([_rng.normal(0, 0.4, size=np.shape(w)).astype('float32') for w in _model.get_weights()])
+result = (_seqgen_describe(_model),
+          [np.asarray(keras.ops.convert_to_numpy(_model(b.astype('int32'), training=False))) for b in batches])
+"""
 LM_CASES = [((37, 5, 7), [(3, 9), (2, 4)]), ((120, 16, 24), [(2, 13), (1, 1)])]  # (V, E, H), batch shapes
 # Keras and torch both compute in float32: logits agree to ~1e-6, probabilities (at most 1) to
 # ~1e-7 absolute. 1e-5 absolute is the float32 floor with margin; a wrong cell or activation
@@ -127,12 +128,8 @@ def _(k):
         description, outputs = k.run(LM, V=V, E=E, H=H, seed=seed, batches=batches)
         what = f"build_lstm_lm({V}, {E}, {H})"
         expect.type(description, list, f"{what}: the model's description")
-        try:
+        with reading(what, "the model could not be read as Embedding -> LSTM -> Dense"):
             reference, gives_probabilities = lstm_lm_from_description(description)
-        except TransplantError as exc:
-            raise CheckFailed(f"{what}: {exc}") from None
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            raise CheckFailed(f"{what}: the model could not be read as Embedding -> LSTM -> Dense ({exc!r})") from None
         expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
         emb = reference.embedding.weight.shape
         expect.equal(tuple(emb), (V, E), f"{what}: the Embedding's (input_dim, output_dim)")

@@ -12,7 +12,7 @@ import string
 
 import numpy as np
 
-from autograder.checking import Checks, expect
+from autograder.grading.checks import Checks, expect
 from seqgen import corpora
 from solutions.chars import CharTokenizer as ReferenceTokenizer
 from solutions.chars import pad_batch as reference_pad_batch

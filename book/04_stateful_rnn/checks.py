@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, charrnn_from_description, normalise
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, normalise
+from autograder.transplants.recurrent import charrnn_from_description
 from solutions.chars import stateful_batches as reference_stateful_batches
 
 checks = Checks()
@@ -33,11 +35,9 @@ def _(k):
             cases.append((N, B, T))
     for N, B, T in cases:
         ids = rng.integers(0, 50, size=N)
-        got, after = k.run("result = (stateful_batches(ids, batch_size, n_steps), ids)", ids=ids, batch_size=B, n_steps=T)
-        want = reference_stateful_batches(ids, B, T)
         what = f"batches of {N} ids, batch_size={B}, n_steps={T}"
-        expect.array(got, what, shape=want.shape, kind="i")  # ids as floats would break Embedding lookups
-        expect.equal(got, want, what)
+        got, after = k.run("result = (stateful_batches(ids, batch_size, n_steps), ids)", ids=ids, batch_size=B, n_steps=T)
+        expect.same_array(got, reference_stateful_batches(ids, B, T), what, kind="i")  # float ids break Embedding lookups
         expect.equal(after, ids, f"the ids after the call ({what}; unchanged)")
 
 

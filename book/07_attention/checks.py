@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError
-from autograder.transplant_attention import attention_probabilities, attention_seq2seq_from_description
+from autograder.grading.checks import Checks, expect
+from autograder.transplants.attention import attention_probabilities, attention_seq2seq_from_description
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import reading
 from seqgen.checks import check_probabilities
 from solutions import beam
 from solutions import numpy_attention as na
@@ -335,12 +336,8 @@ def _(k):
         kinds = [layer.get("class") for layer in description]
         expect.true(ATTENTION_CLASS[score] in kinds, f"{what}: expected a keras.layers.{ATTENTION_CLASS[score]} layer, "
                                                      f"got layers {', '.join(map(str, kinds))}")
-        try:
+        with reading(what, "the model could not be read as the attention seq2seq described"):
             reference, gives_probabilities = attention_seq2seq_from_description(description)
-        except TransplantError as exc:
-            raise CheckFailed(f"{what}: {exc}") from None
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
-            raise CheckFailed(f"{what}: the model could not be read as the attention seq2seq described ({exc!r})") from None
         expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
         config = reference.config
         expect.equal((config.vocab_size, config.wordvec, config.hidden), (V, D, H), f"{what}: (vocab_size, wordvec, hidden)")

@@ -14,12 +14,12 @@ import ast
 
 import pytest
 
-from autograder import copies, pipeline
-from autograder.sandbox import answers_of
+from autograder import copies, course
+from autograder.grading.sandbox import answers_of
 
-CHAPTERS = pipeline.chapter_paths()
+CHAPTERS = [c.page for c in course.chapters()]
 ANSWERS = [a for path in CHAPTERS for a in copies.answers(path)]
-SEQGEN = sorted((pipeline.ROOT / "seqgen").rglob("*.py"))
+SEQGEN = sorted((course.ROOT / "seqgen").rglob("*.py"))
 RUN_NODES = 150  # a run of identical statements this big is a pasted block (setup cells share ~20)
 DEFINITION_NODES = 40  # a definition this big, identical in two chapters, is taught code (a one-line loss is not)
 

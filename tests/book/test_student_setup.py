@@ -8,20 +8,20 @@ import re
 
 import pytest
 
-from autograder import pipeline
-from autograder.site_pages import STUDENT_REQUIREMENTS
+from autograder import course
+from autograder.publishing.pages import STUDENT_REQUIREMENTS
 
 FORBIDDEN = ("torch", "nbgrader", "solutions", "autograder", "jupyter-book")
 
 
 def test_student_requirements_pin_the_course_versions_and_nothing_instructor():
     """Does the student requirements file pin what the notebooks import, at the course's versions, without torch or nbgrader?"""
-    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (pipeline.ROOT / STUDENT_REQUIREMENTS).read_text(), re.M))
+    pins = dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (course.ROOT / STUDENT_REQUIREMENTS).read_text(), re.M))
     norm = lambda name: name.lower().replace("_", "-")  # noqa: E731
-    course = {norm(k): v for k, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (pipeline.ROOT / "constraints.txt").read_text(), re.M)}
+    pinned = {norm(k): v for k, v in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (course.ROOT / "constraints.txt").read_text(), re.M)}
     assert {"tensorflow-cpu", "keras", "numpy", "matplotlib", "tqdm", "scikit-learn"} <= {norm(k) for k in pins}
     assert not [k for k in pins if norm(k).startswith(FORBIDDEN)]
-    assert {norm(k): v for k, v in pins.items()} == {norm(k): course[norm(k)] for k in pins}
+    assert {norm(k): v for k, v in pins.items()} == {norm(k): pinned[norm(k)] for k in pins}
 
 
 @pytest.mark.slow
