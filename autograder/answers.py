@@ -13,14 +13,18 @@ page, never committed.
 - above them, the imports they need: the chapter's own import statements for the names they use, the
   ``seqgen`` module that holds a name the chapter defines in a taught cell (``seqgen.layers.sigmoid``),
   and the earlier chapter's module for a name the chapter takes with ``released(...)``;
-- ``write_package(target, upto=...)`` writes the package (the course environment's copy, all chapters, is
-  ``seqgen_answers/`` at the repository root; the grading sandbox of chapter N gets chapters before N);
-  ``build_wheel`` makes the wheel an instructor hands out.
+- ``write_package(target, stems)`` writes the package (the course environment's copy, every chapter, is
+  ``seqgen_answers/`` at the repository root, :func:`write_course_package`; the grading sandbox of chapter N
+  gets the chapters before N); :func:`build_wheel` makes the wheel an instructor hands out
+  (``python -m autograder.cli release-answers --upto N``: into ``<course>/release/answers/``).
+
+Both wings stand on it: the book build writes the course environment's copy before it executes the
+chapters, the grader gives each sandbox its releases. It reads the chapters through
+:mod:`autograder.course` and never loads their hidden checks.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import builtins
 import functools
@@ -31,15 +35,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import jupytext
+from . import course
+from .course import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK_DIR = ROOT / "book"
 SEQGEN_DIR = ROOT / "seqgen"
 PACKAGE = "seqgen_answers"
 COURSE_PACKAGE = ROOT / PACKAGE  # the course environment's copy (every chapter), generated, git-ignored
 RELEASED_TAG = "released"
-_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION.*\n?", re.M)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -53,7 +55,7 @@ def module_name(stem: str) -> str:
 
 
 def chapter_stems() -> list[str]:
-    return sorted(p.stem for p in BOOK_DIR.glob("[0-9][0-9]_*/[0-9][0-9]_*.md") if p.stem == p.parent.name)
+    return course.stems()
 
 
 def stems_upto(upto: str | int | None) -> list[str]:
@@ -149,7 +151,7 @@ def _seqgen_homes(root: Path = SEQGEN_DIR) -> dict[str, str]:
 
 
 def _chapter_cells(stem: str):
-    return jupytext.read(BOOK_DIR / stem / f"{stem}.md").cells
+    return course.chapter(stem).source.cells  # read once per process; only read here
 
 
 def chapter_module(stem: str) -> str:
@@ -161,7 +163,7 @@ def chapter_module(stem: str) -> str:
         tags = cell.metadata.get("tags", [])
         answer = [t.split(":", 1)[1] for t in tags if t.startswith("answer:")]
         if answer or RELEASED_TAG in tags:
-            defs = _definitions(_code(_MARKER.sub("", cell.source)))
+            defs = _definitions(_code(course.solution_source(cell.source)))
             if not defs:
                 raise AnswersError(f"{stem}: a cell tagged {tags} defines no function or class to release")
             parts += [source for _, source in defs]
@@ -243,6 +245,11 @@ def write_course_package() -> Path:
     return write_package(ROOT)
 
 
+def wheel_folder(course_dir: Path | None = None) -> Path:
+    """Where the answers wheels go: ``<course>/release/answers/``."""
+    return Path(course_dir or course.course_dir()) / "release" / "answers"
+
+
 def build_wheel(upto: str | int | None, out: Path) -> Path:
     """The wheel ``seqgen_answers-<N>`` with the answers of chapters 1..N, in ``out``; return its path."""
     stems = stems_upto(upto)
@@ -262,23 +269,3 @@ def build_wheel(upto: str | int | None, out: Path) -> Path:
     if proc.returncode != 0:
         raise RuntimeError(f"building the answers wheel failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     return out / f"{PACKAGE}-{version}-py3-none-any.whl"
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m autograder.answers", description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    wheel = sub.add_parser("wheel", help="the wheel an instructor hands out after chapter UPTO's deadline")
-    wheel.add_argument("--upto", required=True, help="last chapter released: a number (3) or a stem (03_char_rnn)")
-    wheel.add_argument("--out", type=Path, default=ROOT / "autograder" / "release" / "answers")
-    sub.add_parser("write", help=f"(re)generate the course environment's {PACKAGE}/ (every chapter)")
-    args = parser.parse_args(argv)
-    if args.command == "wheel":
-        path = build_wheel(args.upto, args.out)
-        print(f"{path}\nhand it out after chapter {int(stems_upto(args.upto)[-1][:2])}'s deadline; students run "
-              f"`pip install {path.name}` in their course environment")
-    else:
-        print(write_course_package())
-
-
-if __name__ == "__main__":
-    main()

@@ -1,8 +1,11 @@
 """Instructor commands. Everything they write goes to the course folder (``--course``, else
-``$SEQGEN_COURSE``, else ``course/`` at the repository's root), except the site (``_build/html``).
+``$SEQGEN_COURSE``, else ``course/`` at the repository's root), except the site (``_build/html``) and the
+course environment's released answers (``seqgen_answers/`` at the repository's root).
 
     python -m autograder.cli book [--force] [--no-html]   execute, strip and render the site
     python -m autograder.cli release [CHAPTER ...]        student notebooks in <course>/release/
+    python -m autograder.cli release-answers --upto N     chapters 1-N's answers, a wheel in <course>/release/answers/
+    python -m autograder.cli answers                      the course environment's seqgen_answers/ (every chapter)
     python -m autograder.cli grade SUBMISSIONS [--jobs N] [limits]   grade <student>/<chapter>/<chapter>.ipynb
     python -m autograder.cli grade-one NOTEBOOK --student S --chapter C [limits]   grade (or regrade) one
     python -m autograder.cli csvs                          rebuild grades.csv and grades_long.csv from the records
@@ -25,6 +28,9 @@ def main(argv: list[str] | None = None) -> None:
     book.add_argument("--no-html", action="store_true", help="stop before jupyter-book")
     rel = sub.add_parser("release", help="write student notebooks")
     rel.add_argument("chapters", nargs="*", help="chapter stems, e.g. 01_lstm_intro (default: all)")
+    ans = sub.add_parser("release-answers", help="the answers wheel to hand out after chapter UPTO's deadline")
+    ans.add_argument("--upto", required=True, help="last chapter released: a number (3) or a stem (03_char_rnn)")
+    sub.add_parser("answers", help="(re)generate the course environment's seqgen_answers/ (every chapter)")
     grade = sub.add_parser("grade", help="grade a folder of submissions in sandboxed kernels, in parallel")
     grade.add_argument("submissions", type=Path, help="folder laid out as <student>/<chapter>/<chapter>.ipynb")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: one per core)")
@@ -33,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
     one.add_argument("--student", required=True)
     one.add_argument("--chapter", required=True, help="chapter stem, e.g. 06_peeky_reverse")
     csvs = sub.add_parser("csvs", help="rebuild grades.csv and grades_long.csv from every record (after a fan-out)")
-    for p in (book, rel, grade, one, csvs):
+    for p in (book, rel, ans, grade, one, csvs):
         p.add_argument("--course", type=Path, default=None, help="the course folder (default: $SEQGEN_COURSE or course/)")
     for p in (grade, one):
         add_limit_flags(p)
@@ -49,12 +55,26 @@ def main(argv: list[str] | None = None) -> None:
         from .publishing.release import release
 
         release(where, args.chapters or None)
+    elif args.command in ("release-answers", "answers"):
+        _answers(args, where)
     elif args.command in ("grade", "grade-one", "csvs"):
         _grade(args, where)
     elif args.command == "chapters":
         for chapter in course.chapters():
             print(f"{chapter.stem}: {len(chapter.exercises)} exercises, {chapter.max_score:g} points: "
                   + ", ".join(e.id for e in chapter.exercises))
+
+
+def _answers(args, where: Path) -> None:
+    from . import answers
+
+    if args.command == "answers":
+        print(answers.write_course_package())
+        return
+    with course.course_lock(where):
+        path = answers.build_wheel(args.upto, answers.wheel_folder(where))
+    print(f"{path}\nhand it out after chapter {int(answers.stems_upto(args.upto)[-1][:2])}'s deadline; students run "
+          f"`pip install {path.name}` in their course environment")
 
 
 def _grade(args, where: Path) -> None:

@@ -12,13 +12,12 @@
   student who runs all cells would see it. Released answers of earlier chapters can be put on the path
   (``extra_path``), as ``pip install seqgen_answers-N...whl`` would.
 
-Stage 2 of the student-environment work points the grading kernel at this same venv.
+It stands beside :mod:`autograder.course`, below both wings: the tests use it today, and stage 2 of the
+student-environment work points the grading kernel at this same venv.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -29,7 +28,8 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .course import ROOT, file_lock
+
 REQUIREMENTS = ROOT / "requirements-student.txt"
 CACHE = Path(os.environ.get("SEQGEN_STUDENT_VENV_CACHE") or ROOT / ".cache" / "student-venv")
 
@@ -62,17 +62,6 @@ def wheel_digest(wheel: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-@contextlib.contextmanager
-def _locked(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _pip(python: Path, *args: str) -> None:
     proc = subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True)
     if proc.returncode != 0:
@@ -83,7 +72,7 @@ def student_venv(wheel: Path, requirements: Path = REQUIREMENTS, log=print) -> P
     """The venv (its folder) with ``requirements`` and ``wheel`` installed, built or updated as needed."""
     venv = CACHE / file_digest(requirements)
     python = venv / "bin" / "python"
-    with _locked(CACHE / f".{venv.name}.lock"):
+    with file_lock(CACHE / f".{venv.name}.lock", "another build of the student venv"):
         if not (venv / ".requirements-installed").is_file():
             shutil.rmtree(venv, ignore_errors=True)
             start = time.perf_counter()

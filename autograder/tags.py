@@ -12,9 +12,10 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
 
-Two more tags: ``instructor`` keeps a cell on the page and out of the student notebook (it needs
-what the student setup lacks, e.g. PyTorch); ``released`` puts a taught cell's definitions into the
-chapter's released answers (``autograder/answers.py``).
+Two more tags: ``instructor`` keeps a cell on the page and out of the student notebook and the grading
+kernel (it needs what the student setup lacks, e.g. PyTorch: the release's ``DropInstructorCells``,
+:mod:`autograder.publishing.release`); ``released`` puts a taught cell's definitions into the chapter's
+released answers (:mod:`autograder.answers`).
 """
 
 from __future__ import annotations
@@ -112,7 +113,12 @@ def apply_nbgrader_metadata(nb: nbformat.NotebookNode, checks: set[str] | None =
 INSTRUCTOR = "instructor"
 
 
+def is_instructor(cell) -> bool:
+    """Whether ``cell`` is tagged ``instructor``: on the page, never in the student notebook nor the grading kernel."""
+    return INSTRUCTOR in cell.get("metadata", {}).get("tags", [])
+
+
 def drop_instructor_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """``nb`` without its cells tagged ``instructor`` (in place; returned): what a student notebook holds."""
-    nb.cells = [c for c in nb.cells if INSTRUCTOR not in c.get("metadata", {}).get("tags", [])]
+    nb.cells = [c for c in nb.cells if not is_instructor(c)]
     return nb

@@ -12,6 +12,7 @@ import os
 from typing import Any, Callable, Iterator
 
 from .. import course
+from ..tags import is_instructor
 from .checks import Kernel, StudentError
 from .wire import RUN_SOURCE, WIRE_SOURCE, decode, encode
 
@@ -95,7 +96,7 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
     kernel.visible_errors = {}
     with _autograding_env(autograding):
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
+            if cell.cell_type != "code" or is_instructor(cell):  # as the sandbox: what the student notebook holds
                 continue
             source = answers[answer_ids[index]] if index in answer_ids else cell.source
             result = shell.run_cell(source, silent=True)

@@ -6,7 +6,9 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 - ``/tmp``: a private, empty tmpfs of ``Limits.tmp_mb``; every other path is read-only;
 - the system (``/usr``, ``/etc``) and the Python environment, read-only;
 - ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only, in which the functions
-  that answer an exercise of the chapter being graded are replaced by stubs (see below);
+  that answer an exercise of the chapter being graded are replaced by stubs (see below), and
+  ``/opt/course/seqgen_answers``: the released answers of the chapters before it
+  (:func:`autograder.grading.submission.course_folder`);
 - the data mirror (``$SEQGEN_DATA_MIRROR``) and cache (``$SEQGEN_CACHE``) read-only, when set;
 - the folder of its connection file (ZeroMQ over ``ipc://`` sockets: the kernel has no network
   namespace of its own beyond loopback, ``--unshare-net``).
@@ -24,8 +26,9 @@ those chapters is graded, the sandbox's copy of that module has the definition r
 its source and replaced by a stub that raises, so an answer that calls it scores 0 there.
 
 **Released answers.** Beside it, ``/opt/course/seqgen_answers`` holds the released answers of the
-chapters *before* the one graded (``autograder.answers``), as a student who has installed them has:
-a later chapter reuses them through ``seqgen.released``; the graded chapter's own are absent.
+chapters *before* the one graded (:mod:`autograder.answers`, written by
+:func:`autograder.grading.submission.course_folder`), as a student who has installed them has: a later
+chapter reuses them through ``seqgen.released``; the graded chapter's own are absent.
 """
 
 from __future__ import annotations
@@ -114,9 +117,6 @@ def private_seqgen(stem: str, target: Path, source_dir: Path = SEQGEN_DIR) -> li
             masked += [f"{'.'.join(rel.with_suffix('').parts)}.{n}" for n in names]
         else:
             shutil.copy(path, out)
-    from .answers import stems_before, write_package  # the released answers of the chapters before this one only
-
-    write_package(target, stems_before(stem))
     return masked
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..answers import stems_before, write_package
 from ..course import STUB
 from .checks import run_check
 from .kernel import KernelLost, SandboxKernel
@@ -77,6 +78,15 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
         return nbformat.v4.new_notebook()
 
 
+def course_folder(stem: str, target: Path, seqgen_dir: Path = SEQGEN_DIR) -> list[str]:
+    """What the sandbox of chapter ``stem`` gets at ``/opt/course``, written to ``target``: ``seqgen`` with the
+    chapter's answers masked (:func:`autograder.grading.sandbox.private_seqgen`, whose masked names it returns)
+    and ``seqgen_answers`` with the released answers of the chapters before ``stem`` only."""
+    masked = private_seqgen(stem, target, seqgen_dir)
+    write_package(target, stems_before(stem))
+    return masked
+
+
 def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits) -> tuple[list[ExerciseResult], Timing]:
     """Grade the notebook at ``path`` with ``workdir`` as the student's folder: each exercise's result, and the timing."""
     cells = notebook_cells(view, read_submission(path))
@@ -86,7 +96,7 @@ def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits)
         scratch = Path(scratch)
         course = scratch / "course"
         course.mkdir()
-        private_seqgen(view.stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
+        course_folder(view.stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
         deadline = time.monotonic() + limits.notebook_timeout
         kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "conn", limits), limits, deadline)
         try:

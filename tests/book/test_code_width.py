@@ -7,12 +7,12 @@ from __future__ import annotations
 import jupytext
 import pytest
 
-from autograder import pipeline
+from autograder import course
 
 MAX_CHARS = 76
 
 
-@pytest.mark.parametrize("path", pipeline.chapter_paths(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [c.page for c in course.chapters()], ids=lambda p: p.stem)
 def test_every_line_of_chapter_code_fits_the_column(path):
     """Is every line of every code cell (answers' solution regions included) at most 76 characters long?"""
     long = [(len(line), line) for cell in jupytext.read(path).cells if cell.cell_type == "code"

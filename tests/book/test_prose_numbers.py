@@ -15,17 +15,18 @@ import re
 import nbformat
 import pytest
 
-from autograder import pipeline
+from autograder import course
+from autograder.publishing.build import RENDERED_DIR
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
-STEMS = [p.stem for p in pipeline.chapter_paths()]
+STEMS = course.stems()
 GLUE_ROLE = re.compile(r"\{glue(?::[a-z]+)?\}`([^`:]+)(?::[^`]*)?`")
 NUMBER = re.compile(r"(?<![\w.,])(\d+\.\d+|\d+(?:\.\d+)?\s?%)(?![\w.]\d)")
 
 
 def prose(stem: str) -> str:
     """The chapter's markdown cells, without math, code spans, glue roles, links and its references section."""
-    nb = pipeline.read_chapter(pipeline.chapter_path(stem))
+    nb = course.chapter(stem).source
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     text = text.split("\n## References", 1)[0]
     for pattern in (r"\$\$.*?\$\$", r"\$[^$\n]+\$", r"\{[a-z:]+\}`[^`]*`", r"`[^`]*`", r"\]\([^)]*\)", r"https?://\S+"):
@@ -35,12 +36,12 @@ def prose(stem: str) -> str:
 
 def code_numbers(stem: str) -> set[str]:
     """Numbers written in the chapter's code cells: its settings."""
-    nb = pipeline.read_chapter(pipeline.chapter_path(stem))
+    nb = course.chapter(stem).source
     return {n for c in nb.cells if c.cell_type == "code" for n in re.findall(r"\d+(?:\.\d+)?", c.source)}
 
 
 def executed(stem: str) -> nbformat.NotebookNode:
-    path = pipeline.RENDERED_DIR / f"{stem}.ipynb"
+    path = RENDERED_DIR / f"{stem}.ipynb"
     assert path.is_file(), f"{path} is missing: the site build renders it"
     return nbformat.read(path, as_version=4)
 
@@ -71,7 +72,7 @@ def test_the_patterns_find_what_they_should():
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_glue_key_the_prose_uses_is_glued_by_the_chapter(site, stem):
     """Is each {glue:text}`key` of the chapter's text glued by one of its executed cells?"""
-    nb = pipeline.read_chapter(pipeline.chapter_path(stem))
+    nb = course.chapter(stem).source
     used = {k for c in nb.cells if c.cell_type == "markdown" for k in GLUE_ROLE.findall(c.source)}
     missing = used - glued_keys(executed(stem))
     assert not missing, f"{stem}'s text pastes {sorted(missing)}, which no cell glued"

@@ -18,18 +18,18 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import answers, copies, pipeline
-from autograder.sandbox import private_seqgen
-from autograder.site_pages import build_wheel
+from autograder import answers, cli, copies, course
+from autograder.grading.submission import course_folder
+from autograder.publishing.pages import build_wheel
 from seqgen.released import Unavailable, released
 
-CHAPTERS = pipeline.chapter_paths()
+CHAPTERS = [c.page for c in course.chapters()]
 ANSWERS = [a for path in CHAPTERS for a in copies.answers(path)]
 
 
 @pytest.fixture(scope="module")
 def day_one_wheel(tmp_path_factory):
-    return build_wheel(pipeline.ROOT, tmp_path_factory.mktemp("wheel"))
+    return build_wheel(course.ROOT, tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_day_one_wheel_holds_no_answer_of_any_chapter(day_one_wheel):
@@ -84,8 +84,10 @@ def test_each_released_module_holds_the_pages_answers_and_imports(stem):
 
 
 def test_the_answers_wheel_holds_chapters_one_to_upto_and_installs(tmp_path):
-    """Does `make release-answers UPTO=3` make seqgen_answers-3 with chapters 1-3 only, installable offline and importable?"""
-    wheel = answers.build_wheel(3, tmp_path / "dist")
+    """Does `make release-answers UPTO=3` write seqgen_answers-3 into the course folder's release/answers/, with
+    chapters 1-3 only, installable offline and importable?"""
+    cli.main(["release-answers", "--upto", "3", "--course", str(tmp_path / "course")])
+    (wheel,) = (tmp_path / "course" / "release" / "answers").iterdir()
     assert wheel.name == "seqgen_answers-3-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as z:
         modules = sorted(n for n in z.namelist() if n.startswith("seqgen_answers/"))
@@ -106,10 +108,10 @@ def test_the_answers_wheel_holds_chapters_one_to_upto_and_installs(tmp_path):
 @pytest.mark.parametrize("stem", ["01_lstm_intro", "06_peeky_reverse"])
 def test_the_sandbox_of_chapter_n_gets_the_releases_before_n_only(tmp_path, stem):
     """Graded for chapter N, does the sandbox's course folder hold the released answers of chapters before N only?"""
-    private_seqgen(stem, tmp_path)
+    course_folder(stem, tmp_path)
     held = sorted(p.stem for p in (tmp_path / "seqgen_answers").glob("ch*.py"))
     assert held == [answers.module_name(s) for s in answers.chapter_stems() if s < stem]
-    assert "seqgen_answers" not in str(tmp_path / "seqgen")  # seqgen itself is copied beside it
+    assert (tmp_path / "seqgen" / "released.py").is_file()  # seqgen itself is copied beside it
 
 
 def test_an_unreleased_answer_is_a_stand_in_that_says_so(capsys):

@@ -17,39 +17,34 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograder import answers, pipeline, student_env
-from autograder.site_pages import build_wheel
-from autograder.tags import exercise_cells
+from autograder import answers, course, student_env
+from autograder.publishing.pages import build_wheel
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student-env")]
-STEMS = [p.stem for p in pipeline.chapter_paths()]
-TIMINGS = Path(os.environ.get("SEQGEN_STUDENT_TIMINGS", pipeline.ROOT / ".cache" / "student-env-timings.json"))
+# The student group: one worker builds the venv once, beside the site build (the release is made in process:
+# the `released` fixture of tests/book/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student")]
+STEMS = course.stems()
+TIMINGS = Path(os.environ.get("SEQGEN_STUDENT_TIMINGS", course.ROOT / ".cache" / "student-env-timings.json"))
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     folder = tmp_path_factory.mktemp("student")
-    assert not folder.resolve().is_relative_to(pipeline.ROOT)
+    assert not folder.resolve().is_relative_to(course.ROOT)
     return folder
 
 
 @pytest.fixture(scope="module")
 def venv(home):
     """The student venv: requirements-student.txt and this checkout's seqgen wheel, nothing else."""
-    return student_env.student_venv(build_wheel(pipeline.ROOT, home / "dist"))
-
-
-@pytest.fixture(scope="module")
-def released(home):
-    """The student notebooks as `make release` writes them (nbgrader generate_assignment), in a course of their own."""
-    course = home / "course"
-    return {p.parent.name: p for p in pipeline.release(course)}
+    return student_env.student_venv(build_wheel(course.ROOT, home / "dist"))
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +55,7 @@ def installed(home):
         before = answers.stems_before(stem)
         if before and not target.is_dir():
             wheel = answers.build_wheel(before[-1], home / "answers-dist")
-            subprocess.run([str(pipeline.ROOT / ".venv" / "bin" / "python"), "-m", "pip", "install", "--quiet",
+            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
                             "--no-index", "--no-deps", "--target", str(target), str(wheel)], check=True)
         target.mkdir(parents=True, exist_ok=True)
         return target
@@ -85,7 +80,7 @@ def test_the_student_venv_has_the_requirements_and_nothing_of_the_instructors(ve
         "print([importlib.util.find_spec(m) is None for m in ('torch', 'nbgrader', 'solutions', 'autograder', 'seqgen_answers')])\n"
         "s = socket.socket(); s.settimeout(5)\n"
         "print('offline' if s.connect_ex(('151.101.0.223', 443)) else 'online')  # pypi.org's address\n"
-        f"print(sorted(os.listdir({str(pipeline.ROOT)!r})))")])
+        f"print(sorted(os.listdir({str(course.ROOT)!r})))")])
     nbformat.write(probe, home / "probe.ipynb")
     report = student_env.run_notebook(venv, home / "probe.ipynb", home / "probe-out.ipynb", home / "probe-work")
     (cell,) = report["cells"]
@@ -98,8 +93,7 @@ def test_the_student_venv_has_the_requirements_and_nothing_of_the_instructors(ve
 
 def answered(stem: str, notebook: Path) -> nbformat.NotebookNode:
     """The released student notebook with each answer cell holding the chapter's reference answer."""
-    source = pipeline.read_chapter(pipeline.chapter_path(stem))
-    reference = {ex.id: pipeline.solution_source(source.cells[ex.answer_index].source) for ex in exercise_cells(source)}
+    reference = course.chapter(stem).reference_answers
     nb = nbformat.read(notebook, as_version=4)
     filled = 0
     for cell in nb.cells:

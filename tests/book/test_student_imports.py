@@ -1,5 +1,5 @@
-"""A student notebook imports nothing the student setup lacks: every module its code cells (the page's
-cells less those tagged ``instructor``) and the ``seqgen`` wheel import is in the standard library, in
+"""A student notebook imports nothing the student setup lacks: every module its code cells (as released:
+the page's cells less those tagged ``instructor``) and the ``seqgen`` wheel import is in the standard library, in
 ``seqgen`` or the released ``seqgen_answers``, or in a distribution that ``requirements-student.txt``
 installs (with its dependencies, as this environment resolves them). A static reading, fast; the
 notebooks themselves are run in that setup by tests/book/test_student_env.py.
@@ -12,11 +12,10 @@ import importlib.metadata as metadata
 import re
 import sys
 
-import jupytext
 import pytest
 
-from autograder import pipeline
-from autograder.tags import drop_instructor_cells
+from autograder import course
+from autograder.publishing.release import student_notebook
 
 OURS = {"seqgen", "seqgen_answers", "__future__"}
 LAZY_INSTRUCTOR = {"torch"}  # a seqgen helper for instructors' code may import it inside a function (resolve_device)
@@ -28,7 +27,7 @@ def _name(requirement: str) -> str:
 
 def installed_by_requirements() -> set[str]:
     """The distributions requirements-student.txt installs, dependencies included (extras and markers aside)."""
-    todo = [_name(line) for line in (pipeline.ROOT / "requirements-student.txt").read_text().splitlines()
+    todo = [_name(line) for line in (course.ROOT / "requirements-student.txt").read_text().splitlines()
             if line.strip() and not line.startswith("#")]
     seen: set[str] = set()
     while todo:
@@ -74,11 +73,11 @@ def imports(source: str, lazy_ok: set[str] = frozenset()) -> set[str]:
 
 
 def student_cells(stem: str) -> list[str]:
-    nb = drop_instructor_cells(jupytext.read(pipeline.chapter_path(stem)))
-    return [c.source for c in nb.cells if c.cell_type == "code"]
+    """The code cells of the chapter's student notebook, as the release makes it."""
+    return [c.source for c in student_notebook(course.chapter(stem)).cells if c.cell_type == "code"]
 
 
-@pytest.mark.parametrize("stem", [p.stem for p in pipeline.chapter_paths()])
+@pytest.mark.parametrize("stem", course.stems())
 def test_a_student_notebook_imports_only_what_the_student_setup_has(stem):
     """Does every module the chapter's student notebook imports come with requirements-student.txt, seqgen or Python?"""
     allowed = importable()
@@ -90,7 +89,7 @@ def test_a_student_notebook_imports_only_what_the_student_setup_has(stem):
 def test_the_seqgen_wheel_imports_only_what_the_student_setup_has():
     """Does every seqgen module import only what requirements-student.txt installs (torch only lazily, for instructors)?"""
     allowed = importable()
-    missing = {f"{p.relative_to(pipeline.ROOT)}: {m}" for p in sorted((pipeline.ROOT / "seqgen").rglob("*.py"))
+    missing = {f"{p.relative_to(course.ROOT)}: {m}" for p in sorted((course.ROOT / "seqgen").rglob("*.py"))
                for m in imports(p.read_text(), LAZY_INSTRUCTOR) if m not in allowed}
     assert not missing, f"seqgen imports what the student setup lacks: {sorted(missing)}"
 

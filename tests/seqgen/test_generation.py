@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder import pipeline
+from autograder import course
 from autograder.copies import chapter_definitions, normalised_definition
 from seqgen import generation
 
@@ -20,7 +20,7 @@ TEACHER = {"SampleEachEpoch": "01_lstm_intro", "compiled": "03_char_rnn"}
 def test_the_page_that_teaches_it_shows_the_same_code(name):
     """Does the chapter that teaches each definition of seqgen.generation show the module's code (docstrings, comments aside)?"""
     assert set(MODULE) == set(TEACHER)
-    page = chapter_definitions(pipeline.chapter_path(TEACHER[name]))
+    page = chapter_definitions(course.chapter(TEACHER[name]).page)
     assert name in page, f"{TEACHER[name]} does not show seqgen.generation.{name}"
     assert normalised_definition(page[name], rename=False) == normalised_definition(MODULE[name], rename=False), (
         f"{TEACHER[name]}'s {name} and seqgen.generation.{name} differ: change both")
@@ -29,7 +29,7 @@ def test_the_page_that_teaches_it_shows_the_same_code(name):
 @pytest.mark.parametrize("name", sorted(TEACHER))
 def test_no_later_chapter_defines_it_again(name):
     """Does no chapter after the one that teaches it define it again (it imports seqgen.generation's instead)?"""
-    later = [p.stem for p in pipeline.chapter_paths() if p.stem > TEACHER[name] and name in chapter_definitions(p)]
+    later = [p.stem for p in [c.page for c in course.chapters()] if p.stem > TEACHER[name] and name in chapter_definitions(p)]
     assert not later, f"{later} define {name} again: import it from seqgen.generation"
 
 

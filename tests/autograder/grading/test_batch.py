@@ -19,6 +19,7 @@ from autograder.grading import batch
 from autograder.grading.checks import run_check
 from autograder.grading.local import local_kernel_for
 from autograder.grading.sandbox import Limits
+from autograder.tags import drop_instructor_cells
 
 CHAPTERS = course.stems()
 # One xdist group, and a session fixture: the batch runs once, on one worker, even if xdist interleaves modules.
@@ -37,7 +38,7 @@ def alternatives(stem: str) -> dict[str, str]:
 
 
 def student_notebook(stem: str, answers: dict[str, str]) -> nbformat.NotebookNode:
-    nb = course.chapter(stem).notebook()
+    nb = drop_instructor_cells(course.chapter(stem).notebook())  # the cells a student notebook holds
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution"):
