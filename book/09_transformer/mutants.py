@@ -1,5 +1,8 @@
 """Chapter 9's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
+import runpy
+from pathlib import Path
+
 
 def _mutate(code, *pairs):
     """``code`` with each (old, new) pair of ``pairs`` replaced; every old must occur."""
@@ -296,3 +299,8 @@ class TransformerBlock(keras.layers.Layer):
 ''',
     ],
 }
+
+# Exercises 7-9 (top-k and nucleus sampling): kept in mutants_sampling.py, beside this file.
+_sampling = runpy.run_path(str(Path(__file__).with_name("mutants_sampling.py")))
+MUTANTS.update(_sampling["MUTANTS"])
+ALTERNATIVES.update(_sampling["ALTERNATIVES"])
