@@ -52,7 +52,7 @@ ROWS = [
     ("000", "5.2.5", "Training with sparse categorical cross-entropy", C, [(L1, "Training")], ""),
     ("000", "5.2.6", "The TextGenerator callback: temperature sampling, a sample every epoch, stop at the pad token", C,
      [(L1, "Exercise 3: reweight a distribution"), (L1, "Exercise 4: draw the next token"), (L1, "Generating text")], ""),
-    ("000", "5.2.7", "Stacked recurrent layers (two LSTMs)", C, [(L1, "Text is not an image"), (L3, "The model: stacked GRUs")],
+    ("000", "5.2.7", "Stacked recurrent layers (two LSTMs)", C, [(L1, "Model"), (L3, "The model: stacked GRUs")],
      ""),
     ("000", "5.3-mask", "PixelCNN masked convolution, types A and B", C,
      [(L8, "Exercise 1: the mask builder"), (L8, "Exercise 2: `MaskedConv2D`")], ""),
