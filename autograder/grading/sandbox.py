@@ -4,7 +4,8 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 
 - ``/home/student/work``: the submission's own working folder, writable (its cwd and HOME);
 - ``/tmp``: a private, empty tmpfs of ``Limits.tmp_mb``; every other path is read-only;
-- the system (``/usr``, ``/etc``) and the Python environment, read-only;
+- the system (``/usr``, ``/etc``) and the Python environment of :func:`kernel_python` (the student's venv:
+  ``requirements-student.txt``, no PyTorch), read-only;
 - ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only, in which the functions
   that answer an exercise of the chapter being graded are replaced by stubs (see below), and
   ``/opt/course/seqgen_answers``: the released answers of the chapters before it
@@ -37,7 +38,6 @@ import ast
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +45,7 @@ from pathlib import Path
 import psutil
 
 from ..course import ROOT
+from ..student_env import grading_python
 
 SEQGEN_DIR = ROOT / "seqgen"
 WORK = "/home/student/work"
@@ -64,6 +65,26 @@ class Limits:
     network: bool = False  # True only to debug a chapter; students never get it
     start_timeout: float = 180.0  # seconds a kernel may take to start (a loaded machine is slow); not the student's
     seqgen_dir: str = ""  # the seqgen package to copy into the sandbox ("" = this checkout's)
+    kernel_python: str = ""  # the interpreter that runs the kernel ("" = the student venv's): see kernel_python()
+
+
+def kernel_python(limits: Limits) -> str:
+    """The Python that runs the student's kernel: the one place that chooses it. By default the student venv's
+    (:func:`autograder.student_env.grading_python`): graded code can import what a student's can, and no more."""
+    return limits.kernel_python or grading_python()
+
+
+def python_roots(python: str) -> list[str]:
+    """The folders an interpreter needs bound read-only: its environment (a venv's folder) and its installation."""
+    given, real = Path(python).absolute(), Path(os.path.realpath(python))
+    roots = {os.path.realpath(given.parent.parent), os.path.realpath(real.parent.parent)}
+    cfg = given.parent.parent / "pyvenv.cfg"
+    if cfg.is_file():
+        for line in cfg.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "home" and value.strip():
+                roots.add(os.path.realpath(Path(value.strip()).parent))
+    return sorted(r for r in roots if r != "/usr" and not r.startswith("/usr/"))
 
 
 def bwrap_path() -> str:
@@ -123,17 +144,15 @@ def private_seqgen(stem: str, target: Path, source_dir: Path = SEQGEN_DIR) -> li
 # --------------------------------------------------------------------------- the sandbox
 
 
-def _system_binds() -> list[str]:
+def _system_binds(python: str) -> list[str]:
     args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for top in ["/bin", "/sbin", "/lib", "/lib64", "/lib32"]:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    env_roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-    for root in sorted(env_roots):
-        if not root.startswith("/usr"):
-            args += ["--ro-bind", root, root]
+    for root in python_roots(python):  # the kernel's environment only: never the grader's (it has PyTorch)
+        args += ["--ro-bind", root, root]
     return args
 
 
@@ -147,11 +166,12 @@ def bwrap_command(workdir: Path, course: Path, conn_dir: Path, limits: Limits) -
         args.append("--share-net")
     # The private /tmp first: binds after it stay visible (a checkout and its .venv under /tmp).
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
-    args += _system_binds()
+    python = kernel_python(limits)
+    args += _system_binds(python)
     args += ["--bind", str(workdir), WORK, "--ro-bind", str(course), COURSE,
              "--bind", str(conn_dir), str(conn_dir), "--chdir", WORK, "--clearenv"]
     env = {
-        "HOME": WORK, "PATH": f"{os.path.realpath(sys.prefix)}/bin:/usr/bin:/bin", "PYTHONPATH": COURSE,
+        "HOME": WORK, "PATH": f"{os.path.dirname(os.path.abspath(python))}:/usr/bin:/bin", "PYTHONPATH": COURSE,
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "MPLCONFIGDIR": "/tmp/mpl",
         "TF_CPP_MIN_LOG_LEVEL": "3", "NBGRADER_EXECUTION": "autograde", "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
@@ -181,7 +201,7 @@ class KernelProcess:
         for old in conn_dir.iterdir():
             old.unlink()
         cf, _ = write_connection_file(str(conn_dir / "kernel.json"), transport="ipc", ip=str(conn_dir / "k"))
-        python = os.path.join(os.path.realpath(sys.prefix), "bin", "python")
+        python = kernel_python(limits)
         cmd = bwrap_command(workdir, course, conn_dir, limits) + [python, "-m", "ipykernel_launcher", "-f", cf, "--IPKernelApp.log_level=CRITICAL"]
         self.started = time.perf_counter()
         self.log_path = conn_dir.parent / f"{conn_dir.name}.log"  # outside the sandbox: its stderr
