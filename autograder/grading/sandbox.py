@@ -6,8 +6,8 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 - ``/tmp``: a private, empty tmpfs of ``Limits.tmp_mb``; every other path is read-only;
 - the system (``/usr``, ``/etc``) and the Python environment of :func:`kernel_python` (the student's venv:
   ``requirements-student.txt``, no PyTorch), read-only;
-- ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only, in which the functions
-  that answer an exercise of the chapter being graded are replaced by stubs (see below), and
+- ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only (it holds no answer of any chapter:
+  ``tests/book/test_released_answers.py``), first on the path, and
   ``/opt/course/seqgen_answers``: the released answers of the chapters before it
   (:func:`autograder.grading.submission.course_folder`);
 - the data mirror (``$SEQGEN_DATA_MIRROR``) and cache (``$SEQGEN_CACHE``) read-only, when set;
@@ -17,15 +17,6 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 Not visible: ``solutions/``, ``book/`` (pages, hidden checks, kept answers), ``autograder/``, the course folder,
 other submissions, the checkout. Limits are enforced from outside (:class:`Limits`).
 
-**Masking seqgen's copies of answers.** A ``seqgen`` module that holds code a chapter asks
-students to write declares it at module level::
-
-    ANSWERS = {"sample_with_temperature": ["01_lstm_intro", "03_char_rnn"]}
-
-(function or class name -> stems of the chapters whose exercise it answers). While one of
-those chapters is graded, the sandbox's copy of that module has the definition removed from
-its source and replaced by a stub that raises, so an answer that calls it scores 0 there.
-
 **Released answers.** Beside it, ``/opt/course/seqgen_answers`` holds the released answers of the
 chapters *before* the one graded (:mod:`autograder.answers`, written by
 :func:`autograder.grading.submission.course_folder`), as a student who has installed them has: a later
@@ -34,7 +25,6 @@ chapter reuses them through ``seqgen.released``; the graded chapter's own are ab
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import subprocess
@@ -93,52 +83,14 @@ def bwrap_path() -> str:
     return str(bundled())
 
 
-# --------------------------------------------------------------------------- seqgen mask
+# --------------------------------------------------------------------------- the course's packages
 
 
-def answers_of(tree: ast.Module) -> dict[str, list[str]]:
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ANSWERS" for t in node.targets):
-            return ast.literal_eval(node.value)
-    return {}
-
-
-STUB = '''
-def {name}(*args, **kwargs):
-    raise NotImplementedError(
-        "{name} is an exercise of this chapter: write it yourself (seqgen's copy is not available while it is graded)")
-'''
-
-
-def masked_source(source: str, stem: str) -> tuple[str, list[str]]:
-    """``source`` with the definitions it declares as answers of ``stem`` replaced by stubs."""
-    tree = ast.parse(source)
-    masked = sorted(name for name, stems in answers_of(tree).items() if stem in stems)
-    if not masked:
-        return source, []
-    body = [n for n in tree.body if not (isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and n.name in masked)]
-    tree.body = body + [ast.parse(STUB.format(name=name)).body[0] for name in masked]
-    return ast.unparse(tree) + "\n", masked
-
-
-def private_seqgen(stem: str, target: Path, source_dir: Path = SEQGEN_DIR) -> list[str]:
-    """Copy ``seqgen`` (sources only) to ``target/seqgen`` with ``stem``'s answers masked; return them."""
+def private_seqgen(target: Path, source_dir: Path = SEQGEN_DIR) -> None:
+    """Copy ``seqgen`` (sources and data files, no caches) to ``target/seqgen``."""
     dest = target / "seqgen"
     shutil.rmtree(dest, ignore_errors=True)
-    masked = []
-    for path in sorted(source_dir.rglob("*")):
-        rel = path.relative_to(source_dir)
-        if "__pycache__" in rel.parts or path.is_dir():
-            continue
-        out = dest / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".py":
-            text, names = masked_source(path.read_text(), stem)
-            out.write_text(text)
-            masked += [f"{'.'.join(rel.with_suffix('').parts)}.{n}" for n in names]
-        else:
-            shutil.copy(path, out)
-    return masked
+    shutil.copytree(source_dir, dest, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 # --------------------------------------------------------------------------- the sandbox
