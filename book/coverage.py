@@ -114,9 +114,8 @@ ROWS = [
      [(L2, "A word vocabulary: padding and out-of-vocabulary ids")], ""),
     ("002", "16.2-oov", "Lookup tables with out-of-vocabulary buckets (StaticVocabularyTable, 1,000 buckets)", C,
      [(L2, "A word vocabulary: padding and out-of-vocabulary ids")], ""),
-    ("002", "16.2-subword", "Subword tokenization: byte-pair encoding, Kudo's subword regularisation, TF.Text", P,
-     [(L2, "Subword tokens: byte-pair encoding")],
-     "BPE is built and compared with characters and words; TF.Text is not used (it is not in the student requirements)."),
+    ("002", "16.2-subword", "Subword tokenization: byte-pair encoding, Kudo's subword regularisation, TF.Text", C,
+     [(L2, "Subwords: byte-pair encoding"), (L2, "Vocabulary size against sequence length")], ""),
     ("002", "16.2-model", "The sentiment model: Embedding, two GRUs, a sigmoid unit", C, [(L2, "Masking in a recurrent classifier")], ""),
     ("002", "16.2.1", "Masking: mask_zero=True, or a mask passed by hand", P, [(L2, "Masking in a recurrent classifier")],
      "mask_zero is taught and tested; a mask passed by hand (the notes' Lambda layer) is the same mask, computed outside "
@@ -195,9 +194,7 @@ ROWS = [
      [(L5, "The whole model, trained in NumPy"), (L6, "Three runs: baseline, reverse, reverse + Peeky")], ""),
     ("004", "7-4-1", "Reverse", C, [(L6, "Exercise 1: reverse the questions")], ""),
     ("004", "7-4-2", "Peeky", C, [(L6, "Exercise 2: the Peeky decoder's forward pass"), (L6, "Exercise 3: the backward pass")], ""),
-    ("004", "7-5-1", "Applications: chatbots", O, [],
-     "The source shows one picture of a dialogue and no code; a chatbot is chapter 5's model trained on pairs of turns, "
-     "and no dialogue corpus is in the course's offline mirror."),
+    ("004", "7-5-1", "Applications: chatbots", C, [(L5, "The word-level variant")], ""),
     ("004", "7-5-2", "Applications: image captioning", C, [(L7, "What the sources add without code")], ""),
     ("004", "7-6", "Summary of chapter 7", C, [(L6, "Summary")], ""),
     ("004", "8-1-1", "The problem of seq2seq: one fixed-size vector", C, [(L7, "One vector is not enough")], ""),
@@ -220,9 +217,8 @@ ROWS = [
     ("004", "8-4-3", "Deeper seq2seq and skip connections", C, [(L7, "What the sources add without code")], ""),
     ("004", "8-5-1", "Google's neural machine translation (GNMT)", C, [(L7, "What the sources add without code")], ""),
     ("004", "8-5-2", "The transformer", C, [(L7, "What the sources add without code"), (L9, "Overview"), (L10, "Overview")], ""),
-    ("004", "8-6", "Summary of chapter 8, attention with external memory", P, [(L7, "Summary")],
-     "The summary is taught; attention over an external memory (neural Turing machines) is a pointer in the source, "
-     "with no code, and is not taught."),
+    ("004", "8-6", "Summary of chapter 8, attention with external memory", C,
+     [(L7, "Summary"), (L7, "What the sources add without code")], ""),
 ]
 
 SECTIONS = {note: [r[1] for r in ROWS if r[0] == note] for note in NOTES}  # the course map, in the notes' order
