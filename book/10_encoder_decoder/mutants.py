@@ -1,4 +1,4 @@
-"""Plausible wrong answers and correct alternatives drafted for the encoder-decoder transformer's exercises."""
+"""Chapter 10's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
 _BLOCK_INIT = '''
 class DecoderBlock(keras.layers.Layer):
@@ -92,6 +92,21 @@ def cross_attention(x, memory, Wq, Wk, Wv, Wo, num_heads, mask=None):
     heads, w = scaled_dot_product_attention(split(x @ Wq, T), split(memory @ Wk, S), split(memory @ Wv, S), mask)
     merged = heads.transpose(0, 2, 1, 3).reshape(B, T, -1)
     return merged[..., : x.shape[-1]] if merged.shape[-1] >= x.shape[-1] else np.pad(merged, [(0, 0), (0, 0), (0, x.shape[-1] - merged.shape[-1])]), w
+''',
+        # Right values from a tool the exercise forbids (numpy-only): PyTorch's attention.
+        "tool: torch's softmax and products": '''
+def cross_attention(x, memory, Wq, Wk, Wv, Wo, num_heads, mask=None):
+    import torch
+
+    B, T, _ = x.shape
+    S = memory.shape[1]
+    split = lambda a, n: torch.from_numpy(a.reshape(B, n, num_heads, -1).transpose(0, 2, 1, 3).copy())
+    q, k, v = split(x @ Wq, T), split(memory @ Wk, S), split(memory @ Wv, S)
+    scores = q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5
+    if mask is not None:
+        scores = scores.masked_fill(~torch.from_numpy(np.broadcast_to(mask, scores.shape).copy()), float("-inf"))
+    w = torch.softmax(scores, dim=-1)
+    return (w @ v).permute(0, 2, 1, 3).reshape(B, T, -1).numpy() @ Wo, w.numpy()
 ''',
     },
     "DecoderBlock": {
