@@ -108,6 +108,22 @@ def cross_attention(x, memory, Wq, Wk, Wv, Wo, num_heads, mask=None):
     w = torch.softmax(scores, dim=-1)
     return (w @ v).permute(0, 2, 1, 3).reshape(B, T, -1).numpy() @ Wo, w.numpy()
 ''',
+        # The same with TensorFlow, which the student venv has: graded in the sandbox by
+        # tests/autograder/grading/test_batch.py.
+        "tool: TensorFlow's softmax": '''
+def cross_attention(x, memory, Wq, Wk, Wv, Wo, num_heads, mask=None):
+    import tensorflow as tf
+
+    B, T, _ = x.shape
+    S = memory.shape[1]
+    split = lambda a, n: a.reshape(B, n, num_heads, -1).transpose(0, 2, 1, 3)
+    q, k, v = split(x @ Wq, T), split(memory @ Wk, S), split(memory @ Wv, S)
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = np.where(mask, scores, -np.inf)
+    w = tf.nn.softmax(scores, axis=-1).numpy()
+    return (w @ v).transpose(0, 2, 1, 3).reshape(B, T, -1) @ Wo, w
+''',
     },
     "DecoderBlock": {
         "logic: no causal mask in the self-attention": _BLOCK_INIT + '''
