@@ -12,12 +12,17 @@
   student who runs all cells would see it. Released answers of earlier chapters can be put on the path
   (``extra_path``), as ``pip install seqgen_answers-N...whl`` would.
 
-It stands beside :mod:`autograder.course`, below both wings: the tests use it today, and stage 2 of the
-student-environment work points the grading kernel at this same venv.
+- :func:`grading_python` is the grading kernel's interpreter: the same venv, without the wheel (the sandbox
+  brings its own ``seqgen``), so graded code can use exactly what a student's can.
+
+It stands beside :mod:`autograder.course`, below both wings: the tests and the grading sandbox use it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -28,7 +33,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from .course import ROOT, file_lock
+ROOT = Path(__file__).resolve().parents[1]  # the checkout (as autograder.course.ROOT; not imported, so that the
+# sandbox, which asks grading_python for the kernel's interpreter, stays a floor lower: tests/autograder/test_structure.py)
 
 REQUIREMENTS = ROOT / "requirements-student.txt"
 CACHE = Path(os.environ.get("SEQGEN_STUDENT_VENV_CACHE") or ROOT / ".cache" / "student-venv")
@@ -62,17 +68,29 @@ def wheel_digest(wheel: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+@contextlib.contextmanager
+def _locked(path: Path):
+    """One builder of the venv at a time, across processes (the tests' workers, a batch's jobs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def _pip(python: Path, *args: str) -> None:
     proc = subprocess.run([str(python), "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"pip {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
 
 
-def student_venv(wheel: Path, requirements: Path = REQUIREMENTS, log=print) -> Path:
-    """The venv (its folder) with ``requirements`` and ``wheel`` installed, built or updated as needed."""
+def requirements_venv(requirements: Path = REQUIREMENTS, log=print) -> Path:
+    """The venv (its folder) with ``requirements`` installed (from PyPI, once per requirements file), nothing else."""
     venv = CACHE / file_digest(requirements)
     python = venv / "bin" / "python"
-    with file_lock(CACHE / f".{venv.name}.lock", "another build of the student venv"):
+    with _locked(CACHE / f".{venv.name}.lock"):
         if not (venv / ".requirements-installed").is_file():
             shutil.rmtree(venv, ignore_errors=True)
             start = time.perf_counter()
@@ -80,12 +98,29 @@ def student_venv(wheel: Path, requirements: Path = REQUIREMENTS, log=print) -> P
             _pip(python, "install", "--quiet", "-r", str(requirements))
             (venv / ".requirements-installed").write_text(requirements.read_text())
             log(f"student venv: {requirements.name} installed into {venv} in {time.perf_counter() - start:.0f} s")
+    return venv
+
+
+def student_venv(wheel: Path, requirements: Path = REQUIREMENTS, log=print) -> Path:
+    """The venv (its folder) with ``requirements`` and ``wheel`` installed, built or updated as needed."""
+    venv = requirements_venv(requirements, log)
+    python = venv / "bin" / "python"
+    with _locked(CACHE / f".{venv.name}.lock"):
         stamp, key = venv / ".wheel", wheel_digest(wheel)
         if not stamp.is_file() or stamp.read_text().strip() != key:
             _pip(python, "install", "--quiet", "--no-index", "--no-deps", "--force-reinstall", str(wheel))
             stamp.write_text(key + "\n")
             log(f"student venv: {wheel.name} ({key}) installed")
     return venv
+
+
+@functools.cache
+def grading_python() -> str:
+    """The interpreter of the grading kernel: the student venv's (``requirements-student.txt`` only; the sandbox puts
+    its own ``seqgen`` copy first on the path). So graded code has what a student has, and no more: no PyTorch, no
+    scikit-learn unless the requirements list it. Built on first use (one PyPI install, cached like the tests' venv).
+    :func:`autograder.grading.sandbox.kernel_python` is the one place that chooses the kernel's interpreter."""
+    return str(requirements_venv(log=lambda line: print(line, file=sys.stderr)) / "bin" / "python")
 
 
 def sandbox_prefix(venv: Path, visible: list[Path]) -> list[str]:

@@ -4,9 +4,10 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 
 - ``/home/student/work``: the submission's own working folder, writable (its cwd and HOME);
 - ``/tmp``: a private, empty tmpfs of ``Limits.tmp_mb``; every other path is read-only;
-- the system (``/usr``, ``/etc``) and the Python environment, read-only;
-- ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only, in which the functions
-  that answer an exercise of the chapter being graded are replaced by stubs (see below), and
+- the system (``/usr``, ``/etc``) and the Python environment of :func:`kernel_python` (the student's venv:
+  ``requirements-student.txt``, no PyTorch), read-only;
+- ``/opt/course/seqgen``: a private copy of ``seqgen``, read-only (it holds no answer of any chapter:
+  ``tests/book/test_released_answers.py``), first on the path, and
   ``/opt/course/seqgen_answers``: the released answers of the chapters before it
   (:func:`autograder.grading.submission.course_folder`);
 - the data mirror (``$SEQGEN_DATA_MIRROR``) and cache (``$SEQGEN_CACHE``) read-only, when set;
@@ -16,15 +17,6 @@ What the kernel sees (everything else of the machine is absent, not just unreada
 Not visible: ``solutions/``, ``book/`` (pages, hidden checks, kept answers), ``autograder/``, the course folder,
 other submissions, the checkout. Limits are enforced from outside (:class:`Limits`).
 
-**Masking seqgen's copies of answers.** A ``seqgen`` module that holds code a chapter asks
-students to write declares it at module level::
-
-    ANSWERS = {"sample_with_temperature": ["01_lstm_intro", "03_char_rnn"]}
-
-(function or class name -> stems of the chapters whose exercise it answers). While one of
-those chapters is graded, the sandbox's copy of that module has the definition removed from
-its source and replaced by a stub that raises, so an answer that calls it scores 0 there.
-
 **Released answers.** Beside it, ``/opt/course/seqgen_answers`` holds the released answers of the
 chapters *before* the one graded (:mod:`autograder.answers`, written by
 :func:`autograder.grading.submission.course_folder`), as a student who has installed them has: a later
@@ -33,11 +25,9 @@ chapter reuses them through ``seqgen.released``; the graded chapter's own are ab
 
 from __future__ import annotations
 
-import ast
 import os
 import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +35,7 @@ from pathlib import Path
 import psutil
 
 from ..course import ROOT
+from ..student_env import grading_python
 
 SEQGEN_DIR = ROOT / "seqgen"
 WORK = "/home/student/work"
@@ -64,6 +55,26 @@ class Limits:
     network: bool = False  # True only to debug a chapter; students never get it
     start_timeout: float = 180.0  # seconds a kernel may take to start (a loaded machine is slow); not the student's
     seqgen_dir: str = ""  # the seqgen package to copy into the sandbox ("" = this checkout's)
+    kernel_python: str = ""  # the interpreter that runs the kernel ("" = the student venv's): see kernel_python()
+
+
+def kernel_python(limits: Limits) -> str:
+    """The Python that runs the student's kernel: the one place that chooses it. By default the student venv's
+    (:func:`autograder.student_env.grading_python`): graded code can import what a student's can, and no more."""
+    return limits.kernel_python or grading_python()
+
+
+def python_roots(python: str) -> list[str]:
+    """The folders an interpreter needs bound read-only: its environment (a venv's folder) and its installation."""
+    given, real = Path(python).absolute(), Path(os.path.realpath(python))
+    roots = {os.path.realpath(given.parent.parent), os.path.realpath(real.parent.parent)}
+    cfg = given.parent.parent / "pyvenv.cfg"
+    if cfg.is_file():
+        for line in cfg.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "home" and value.strip():
+                roots.add(os.path.realpath(Path(value.strip()).parent))
+    return sorted(r for r in roots if r != "/usr" and not r.startswith("/usr/"))
 
 
 def bwrap_path() -> str:
@@ -72,68 +83,28 @@ def bwrap_path() -> str:
     return str(bundled())
 
 
-# --------------------------------------------------------------------------- seqgen mask
+# --------------------------------------------------------------------------- the course's packages
 
 
-def answers_of(tree: ast.Module) -> dict[str, list[str]]:
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "ANSWERS" for t in node.targets):
-            return ast.literal_eval(node.value)
-    return {}
-
-
-STUB = '''
-def {name}(*args, **kwargs):
-    raise NotImplementedError(
-        "{name} is an exercise of this chapter: write it yourself (seqgen's copy is not available while it is graded)")
-'''
-
-
-def masked_source(source: str, stem: str) -> tuple[str, list[str]]:
-    """``source`` with the definitions it declares as answers of ``stem`` replaced by stubs."""
-    tree = ast.parse(source)
-    masked = sorted(name for name, stems in answers_of(tree).items() if stem in stems)
-    if not masked:
-        return source, []
-    body = [n for n in tree.body if not (isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)) and n.name in masked)]
-    tree.body = body + [ast.parse(STUB.format(name=name)).body[0] for name in masked]
-    return ast.unparse(tree) + "\n", masked
-
-
-def private_seqgen(stem: str, target: Path, source_dir: Path = SEQGEN_DIR) -> list[str]:
-    """Copy ``seqgen`` (sources only) to ``target/seqgen`` with ``stem``'s answers masked; return them."""
+def private_seqgen(target: Path, source_dir: Path = SEQGEN_DIR) -> None:
+    """Copy ``seqgen`` (sources and data files, no caches) to ``target/seqgen``."""
     dest = target / "seqgen"
     shutil.rmtree(dest, ignore_errors=True)
-    masked = []
-    for path in sorted(source_dir.rglob("*")):
-        rel = path.relative_to(source_dir)
-        if "__pycache__" in rel.parts or path.is_dir():
-            continue
-        out = dest / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if path.suffix == ".py":
-            text, names = masked_source(path.read_text(), stem)
-            out.write_text(text)
-            masked += [f"{'.'.join(rel.with_suffix('').parts)}.{n}" for n in names]
-        else:
-            shutil.copy(path, out)
-    return masked
+    shutil.copytree(source_dir, dest, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 # --------------------------------------------------------------------------- the sandbox
 
 
-def _system_binds() -> list[str]:
+def _system_binds(python: str) -> list[str]:
     args = ["--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for top in ["/bin", "/sbin", "/lib", "/lib64", "/lib32"]:
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    env_roots = {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
-    for root in sorted(env_roots):
-        if not root.startswith("/usr"):
-            args += ["--ro-bind", root, root]
+    for root in python_roots(python):  # the kernel's environment only: never the grader's (it has PyTorch)
+        args += ["--ro-bind", root, root]
     return args
 
 
@@ -147,11 +118,12 @@ def bwrap_command(workdir: Path, course: Path, conn_dir: Path, limits: Limits) -
         args.append("--share-net")
     # The private /tmp first: binds after it stay visible (a checkout and its .venv under /tmp).
     args += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
-    args += _system_binds()
+    python = kernel_python(limits)
+    args += _system_binds(python)
     args += ["--bind", str(workdir), WORK, "--ro-bind", str(course), COURSE,
              "--bind", str(conn_dir), str(conn_dir), "--chdir", WORK, "--clearenv"]
     env = {
-        "HOME": WORK, "PATH": f"{os.path.realpath(sys.prefix)}/bin:/usr/bin:/bin", "PYTHONPATH": COURSE,
+        "HOME": WORK, "PATH": f"{os.path.dirname(os.path.abspath(python))}:/usr/bin:/bin", "PYTHONPATH": COURSE,
         "MPLBACKEND": "module://matplotlib_inline.backend_inline", "MPLCONFIGDIR": "/tmp/mpl",
         "TF_CPP_MIN_LOG_LEVEL": "3", "NBGRADER_EXECUTION": "autograde", "PYTHONHASHSEED": "0",
         "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
@@ -181,7 +153,7 @@ class KernelProcess:
         for old in conn_dir.iterdir():
             old.unlink()
         cf, _ = write_connection_file(str(conn_dir / "kernel.json"), transport="ipc", ip=str(conn_dir / "k"))
-        python = os.path.join(os.path.realpath(sys.prefix), "bin", "python")
+        python = kernel_python(limits)
         cmd = bwrap_command(workdir, course, conn_dir, limits) + [python, "-m", "ipykernel_launcher", "-f", cf, "--IPKernelApp.log_level=CRITICAL"]
         self.started = time.perf_counter()
         self.log_path = conn_dir.parent / f"{conn_dir.name}.log"  # outside the sandbox: its stderr

@@ -82,13 +82,12 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
         return nbformat.v4.new_notebook()
 
 
-def course_folder(stem: str, target: Path, seqgen_dir: Path = SEQGEN_DIR) -> list[str]:
-    """What the sandbox of chapter ``stem`` gets at ``/opt/course``, written to ``target``: ``seqgen`` with the
-    chapter's answers masked (:func:`autograder.grading.sandbox.private_seqgen`, whose masked names it returns)
-    and ``seqgen_answers`` with the released answers of the chapters before ``stem`` only."""
-    masked = private_seqgen(stem, target, seqgen_dir)
+def course_folder(stem: str, target: Path, seqgen_dir: Path = SEQGEN_DIR) -> None:
+    """What the sandbox of chapter ``stem`` gets at ``/opt/course``, written to ``target``: ``seqgen``
+    (:func:`autograder.grading.sandbox.private_seqgen`) and ``seqgen_answers`` with the released answers of the
+    chapters before ``stem`` only."""
+    private_seqgen(target, seqgen_dir)
     write_package(target, stems_before(stem))
-    return masked
 
 
 def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits) -> tuple[list[ExerciseResult], Timing]:
@@ -154,6 +153,9 @@ def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, ti
 
 def _record_cell(cell: Cell, run, results: dict) -> None:
     if cell.ex_id is None:
+        if run.status == "error":  # a set-up or added cell: shown with the next exercise (else the last), never scored
+            res = next((r for r in results.values() if r.check == "not run"), list(results.values())[-1])
+            res.visible.append(f"an earlier {cell.kind} cell raised {run.ename}: {run.evalue}")
         return
     res = results[cell.ex_id]
     if run.status == "error":

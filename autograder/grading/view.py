@@ -3,7 +3,8 @@
 Grading a submission needs the chapter's code cells in order (each a set-up, answer or test cell; the
 cells tagged ``instructor`` left out, as the student notebook leaves them out),
 its exercises, where each one's answer and test cells are, and its hidden checks (executed once:
-:attr:`autograder.course.Chapter.checks`, which also requires one check for each exercise).
+:attr:`autograder.course.Chapter.checks`, which also requires one check for each exercise; the check of a
+``numpy-only`` exercise watched for the tools it may not call, :func:`autograder.grading.tools.forbidding`).
 :func:`grading_view` builds that from the chapter once, so a batch worker grading many submissions
 of one chapter reads its Markdown and runs its checks module once, not once per submission.
 """
@@ -16,6 +17,7 @@ from typing import Callable
 
 from .. import course
 from ..tags import Exercise, is_instructor
+from .tools import forbidding
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,8 @@ def _view(chapter: course.Chapter) -> GradingView:
         if c.cell_type == "code" and not is_instructor(c):  # an instructor cell is not in the student's notebook
             kind = "answer" if i in answer_at else "test" if i in test_at else "setup"
             cells.append(SourceCell(i, kind, c.source, answer_at.get(i) or test_at.get(i)))
-    return GradingView(chapter.stem, tuple(cells), tuple(chapter.exercises), chapter.checks,
+    checks = {ex.id: forbidding(chapter.checks[ex.id], ex.forbidden, ex.id) for ex in chapter.exercises}
+    return GradingView(chapter.stem, tuple(cells), tuple(chapter.exercises), checks,
                        {ex.id: ex for ex in chapter.exercises}, {c.source.strip(): c.index for c in cells})
 
 

@@ -15,7 +15,6 @@ import ast
 import pytest
 
 from autograder import copies, course
-from autograder.grading.sandbox import answers_of
 
 CHAPTERS = [c.page for c in course.chapters()]
 ANSWERS = [a for path in CHAPTERS for a in copies.answers(path)]
@@ -85,12 +84,6 @@ def test_taught_code_has_one_home(stem, name):
             nodes, count = copies.heaviest_common_run(mine, SEQUENCES[earlier, other])
             assert nodes < RUN_NODES, (f"{stem}'s {name} repeats {count} statements ({nodes} nodes) of {earlier}'s "
                                        f"{other}: give that code one home in seqgen")
-
-
-def test_seqgen_declares_no_answers():
-    """Does no seqgen module declare ANSWERS (seqgen holds none: answers are released, tests/book/test_released_answers.py)?"""
-    declaring = [p.name for p in SEQGEN if answers_of(ast.parse(p.read_text()))]
-    assert not declaring, f"{declaring} declare ANSWERS: move those answers to the released answers instead"
 
 
 def test_known_violations_are_still_there():

@@ -1,4 +1,4 @@
-"""The sandbox's pieces that need no kernel: seqgen's declared answers masked, converted chapters' tags."""
+"""The sandbox's pieces that need no kernel: seqgen's copy, converted chapters' tags."""
 
 from __future__ import annotations
 
@@ -6,40 +6,19 @@ import nbformat
 import pytest
 
 from autograder.course import Chapter
-from autograder.grading.sandbox import masked_source, private_seqgen
+from autograder.grading.sandbox import private_seqgen
 from autograder.tags import TagError, exercise_cells
 
-MODULE = '''"""A seqgen module."""
-ANSWERS = {"flip_rows": ["06_peeky_reverse"], "later": ["09_other"]}
-
-
-def flip_rows(x):
-    return x[:, ::-1].copy()  # the answer's body
-
-
-def later(x):
-    return x
-'''
-
-
-def test_declared_answer_is_stubbed_and_its_source_gone():
-    """While chapter 6 is graded, is flip_rows a stub that raises, with its body gone from the copy, and `later` kept?"""
-    text, masked = masked_source(MODULE, "06_peeky_reverse")
-    assert masked == ["flip_rows"] and "the answer's body" not in text and "[:, ::-1]" not in text
-    ns: dict = {}
-    exec(text, ns)  # noqa: S102 - our own test module
-    with pytest.raises(NotImplementedError, match="exercise of this chapter"):
-        ns["flip_rows"]([[1, 2]])
-    assert ns["later"](3) == 3
-
-
-def test_other_chapters_see_the_module_unchanged(tmp_path):
-    """Graded for a chapter the module does not declare, is the copy byte for byte the original?"""
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "mod.py").write_text(MODULE)
-    assert private_seqgen("05_seq2seq", tmp_path / "out", tmp_path / "src") == []
-    assert (tmp_path / "out" / "seqgen" / "mod.py").read_text() == MODULE
-    assert private_seqgen("06_peeky_reverse", tmp_path / "out", tmp_path / "src") == ["mod.flip_rows"]
+def test_the_sandbox_gets_seqgen_as_it_is(tmp_path):
+    """Is the sandbox's seqgen copy the package byte for byte (no masking: seqgen holds no answer), without caches?"""
+    (tmp_path / "src" / "sub" / "__pycache__").mkdir(parents=True)
+    (tmp_path / "src" / "mod.py").write_text("def f(x):\n    return x\n")
+    (tmp_path / "src" / "sub" / "data.json").write_text("{}")
+    (tmp_path / "src" / "sub" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    private_seqgen(tmp_path / "out", tmp_path / "src")
+    copied = sorted(str(p.relative_to(tmp_path / "out" / "seqgen")) for p in (tmp_path / "out" / "seqgen").rglob("*"))
+    assert copied == ["mod.py", "sub", "sub/data.json"]
+    assert (tmp_path / "out" / "seqgen" / "mod.py").read_text() == "def f(x):\n    return x\n"
 
 
 def chapter(test_source: str) -> nbformat.NotebookNode:
