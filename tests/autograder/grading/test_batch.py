@@ -5,7 +5,7 @@ so these gradings are also the proof that a student's notebook runs in the stude
 every cell runs and every visible test passes; with the stubs, every cell runs or stops with NotImplementedError.
 
 Per chapter, four submissions in one parallel batch (one job per core): the reference (full marks),
-the released stub (zero, and the notebook runs to the end), the kept alternatives (full marks)
+the released notebook as downloaded (zero, and the notebook runs to the end), the kept alternatives (full marks)
 and ONE kept wrong answer (and, for chapter 1, its TensorFlow answer to a numpy-only exercise), whose per-exercise result must equal what the in-process check
 (``LocalKernel``) gives: proof that the fast path and the grader agree. The exhaustive mutant
 proofs (each wrong answer loses exactly its points) run in process (tests/autograder/grading/test_mutants.py).
@@ -24,6 +24,8 @@ from autograder.grading import batch
 from autograder.grading.checks import run_check
 from autograder.grading.local import local_kernel_for
 from autograder.grading.view import grading_view
+from autograder.publishing import release
+from autograder.publishing.student_setup import with_setup_cell
 from autograder.grading.sandbox import Limits, kernel_python
 from autograder.tags import drop_instructor_cells
 
@@ -80,7 +82,10 @@ def graded(tmp_path_factory):
         for student, answers in submissions.items():
             target = folder / student / stem / f"{stem}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(student_notebook(stem, answers), target)
+            # the stub student hands in the released notebook untouched, as downloaded (set-up cell first)
+            nb = with_setup_cell(release.student_notebook(course.chapter(stem))) if student == "stub" else \
+                student_notebook(stem, answers)
+            nbformat.write(nb, target)
     where = tmp_path_factory.mktemp("course")
     records = batch.grade(folder, where, jobs=batch.default_jobs(), limits=Limits(cell_timeout=300), progress=False)
     return {(r.student, r.stem): r for r in records}, where

@@ -1,4 +1,5 @@
-"""Does a numpy-only exercise's hidden check score 0 when the answer calls a forbidden tool, and only then?
+"""The tool watch of autograder/grading/tools.py: does a numpy-only exercise's hidden check score 0 when the answer
+calls a forbidden tool, and only then?
 
 The watch (:mod:`autograder.grading.tools`) is tried in a :class:`LocalKernel` with standard-library modules
 standing for the forbidden tools (``math`` for a builtin, ``statistics`` for Python code), so the tests are fast;
@@ -7,15 +8,12 @@ standing for the forbidden tools (``math`` for a builtin, ``statistics`` for Pyt
 
 from __future__ import annotations
 
-import types
-
 import numpy as np
 import pytest
 
 from autograder.grading.checks import expect, run_check
 from autograder.grading.local import LocalKernel
 from autograder.grading.tools import forbidding
-from seqgen.tools import check_numpy_only, tools_used
 
 TOOLS = ("math", "statistics")
 
@@ -80,18 +78,3 @@ def test_a_tampered_record_fails_the_check():
 
 def test_an_exercise_without_forbidden_tools_keeps_its_check_as_is():
     assert forbidding(root_check, (), "root") is root_check
-
-
-def test_the_visible_test_names_the_tool_the_student_used():
-    """Does seqgen's visible check find a forbidden import, global or helper, and pass plain NumPy?"""
-    ns = {"np": np, "keras_ops": types.ModuleType("keras.ops")}
-    exec("def plain(x):\n    return np.tanh(x)\n"  # noqa: S102
-         "def inside(x):\n    import torch\n    return torch.tanh(x)\n"
-         "def through_alias(x):\n    return keras_ops.tanh(x)\n"
-         "def through_helper(x):\n    return inside(x) + 1\n", ns)
-    check_numpy_only(ns["plain"])
-    assert tools_used(ns["inside"]) == ["torch"]
-    assert tools_used(ns["through_alias"]) == ["keras"]
-    assert tools_used(ns["through_helper"]) == ["torch"]
-    with pytest.raises(AssertionError, match="through_helper must be written with NumPy alone, but it uses torch"):
-        check_numpy_only(ns["through_helper"])
