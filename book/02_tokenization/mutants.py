@@ -3,6 +3,9 @@
 Each wrong answer must lose exactly its exercise's points; each alternative must earn them.
 """
 
+import os
+import runpy
+
 TOKENIZER_REST = '''
     def encode(self, text, add_eos=False):
         return np.array([self.index[c] for c in text] + ([1] if add_eos else []), dtype=np.int64)
@@ -315,3 +318,8 @@ def shift_inputs_targets(ids, mask):
 ''',
     ],
 }
+
+
+# Byte-pair encoding's exercises (5 to 7): a file of their own (files stay under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_bpe.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]

@@ -10,6 +10,9 @@ Each check's docstring is the exercise's contract; each clause is checked.
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import numpy as np
 import torch
 
@@ -382,3 +385,9 @@ def _(k):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
             expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)
         expect.equal(dscore_after, dscore, f"dscore after the call (unchanged) for {what}")
+
+
+# --------------------------------------------------------------------------- checks_encoder.py
+# In a file of their own (a file stays under 400 lines), registered here.
+for _id, _check in runpy.run_path(str(Path(__file__).with_name("checks_encoder.py")))["checks"].by_id.items():
+    checks.exercise(_id)(_check)

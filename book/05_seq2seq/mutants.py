@@ -1,5 +1,8 @@
 """Plausible wrong answers for chapter 5, each labelled with its class. Each must lose exactly its exercise's points."""
 
+import os
+import runpy
+
 # The reference build_translation_models, with one thing changed per wrong answer below.
 _BUILD = '''
 def build_translation_models(source_vocab, target_vocab, embed_dim, latent_dim):
@@ -333,3 +336,8 @@ def decoder_backward(layers, dscore):
 ''',
     ],
 }
+
+
+# The NumPy encoder's exercises (6 and 7): a file of their own (files stay under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_encoder.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]

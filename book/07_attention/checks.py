@@ -7,6 +7,9 @@ reference for the Keras model) and finite differences, all computed here, in the
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import numpy as np
 import torch
 
@@ -345,3 +348,9 @@ def _(k):
         check_probabilities(got, f"{what}: the outputs (a distribution at each step)", atol=1e-4)
         want = attention_probabilities(reference, True, q, d)
         expect.close(got, want, f"{what}: the outputs against the PyTorch reference", atol=MODEL_ATOL, rtol=MODEL_RTOL)
+
+
+# --------------------------------------------------------------------------- checks_backward.py
+# In a file of their own (a file stays under 400 lines), registered here.
+for _id, _check in runpy.run_path(str(Path(__file__).with_name("checks_backward.py")))["checks"].by_id.items():
+    checks.exercise(_id)(_check)

@@ -1,5 +1,8 @@
 """Chapter 7's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
+import os
+import runpy
+
 def _mutate(code, *pairs):
     """``code`` with each (old, new) pair of ``pairs`` replaced; every old must occur."""
     for old, new in zip(pairs[::2], pairs[1::2]):
@@ -152,24 +155,6 @@ def time_attention(enc_hs, dec_hs):
     return w @ enc_hs, w
 ''',
     },
-    "bilstm_forward": {
-        "logic: backward states left in reversed order": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs[:, ::-1])], axis=2)
-''',
-        "logic: the backward LSTM reads xs left to right": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs)], axis=2)
-''',
-        "logic: [backward, forward]": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([backward_lstm.forward(xs[:, ::-1])[:, ::-1], forward_lstm.forward(xs)], axis=2)
-''',
-        "contract: concatenated along time, (B, 2S, H)": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs[:, ::-1])[:, ::-1]], axis=1)
-''',
-    },
     "build_attention_seq2seq": {
         "logic: [decoder states, context] into the Dense": _mutate(KERAS, "[context, dec_hs]", "[dec_hs, context]"),
         "logic: decoder started from zeros (no initial_state)": _mutate(KERAS, ", initial_state=[h, c])", ")"),
@@ -292,20 +277,6 @@ def time_attention(enc_hs, dec_hs):
     return np.stack([c for c, _ in pairs], axis=1), np.stack([a for _, a in pairs], axis=1)
 ''',
     ],
-    "bilstm_forward": [
-        '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.dstack([forward_lstm.forward(xs), np.flip(backward_lstm.forward(np.flip(xs, axis=1)), axis=1)])
-''',
-        # States reset explicitly; the reversal by an index array.
-        '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    rev = np.arange(xs.shape[1])[::-1]
-    forward_lstm.set_state(None, None)
-    backward_lstm.set_state()
-    return np.concatenate((forward_lstm.forward(xs), backward_lstm.forward(xs[:, rev])[:, rev]), axis=-1)
-''',
-    ],
     "build_attention_seq2seq": [
         # Keras 2 habits: TimeDistributed Dense, a separate Softmax layer, the functional concatenate,
         # Attention given (query, value, key) and a class chosen by a dict.
@@ -395,3 +366,10 @@ def beam_search(step, start, max_len, width, end=None, alpha=0.0):
 ''',
     ],
 }
+
+
+
+# The bidirectional LSTM's and the attention decoder's NumPy exercises (5 to 7): a file of their own (files stay
+# under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_backward.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]
