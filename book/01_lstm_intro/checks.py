@@ -14,6 +14,7 @@ import torch
 
 from autograder.checking import CheckFailed, Checks, expect
 from autograder.transplant import DESCRIBE_SOURCE, TransplantError, lstm_lm_from_description, reference_probabilities
+from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from seqgen.checks import check_probabilities
 from solutions.numpy_layers import lstm_step as reference_lstm_step
 from solutions.sampling import apply_temperature as reference_apply_temperature
@@ -72,7 +73,7 @@ def _(k):
     Equal to the NumPy reference and to torch.nn.LSTMCell for any B, D, H >= 1 (1 included);
     no input is changed by the call."""
     for what, args, (want_h, want_c) in _step_cases():
-        out, after = k.run(STEP, args=args)
+        out, after = items(k.run(STEP, args=args), 2, f"lstm_step for {what}")
         expect.true(isinstance(out, (tuple, list)) and len(out) == 2,
                     f"lstm_step for {what}: expected a pair (h_next, c_next), got {type(out).__name__}"
                     + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))
@@ -85,19 +86,19 @@ def _(k):
             th, tc = _torch_cell(args)
             expect.close(got_h, th, f"h_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
             expect.close(got_c, tc, f"c_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
-        for name, before, now in zip(NAMES, args, after):
+        for (name, before), now in zip_checked(f"the inputs after the call for {what}", list(zip(NAMES, args, strict=True)), after):
             expect.equal(now, before, f"the input {name} after the call for {what} (unchanged)")
 
 
 # --------------------------------------------------------------------------- Exercise 2
 
-# Runs in the kernel: build the student's model, give it random non-default weights (so that
-# every parameter matters), describe it as plain data and run it on the batches we send.
+# Runs in the kernel: build the student's model, give it random weights drawn here (so that every parameter
+# matters; autograder.verify.SentWeights), describe it as plain data and run it on the batches we send. The
+# description is verified against the weights sent.
 LM = DESCRIBE_SOURCE + (
     "_model = build_lstm_lm(V, E, H)\n"
     "_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_model.set_weights([_rng.normal(0, 0.4, size=np.shape(w)).astype('float32') for w in _model.get_weights()])\n"
+    + SET_WEIGHTS.format(model="_model") +
     "result = (_seqgen_describe(_model),\n"
     "          [np.asarray(keras.ops.convert_to_numpy(_model(b.astype('int32'), training=False))) for b in batches])\n"
 )
@@ -124,9 +125,12 @@ def _(k):
     for seed, ((V, E, H), shapes) in enumerate(LM_CASES):
         # Ids from 1: a padding mask (mask_zero=True) is then irrelevant, and not judged here.
         batches = [rng.integers(1, V, size=s) for s in shapes]
-        description, outputs = k.run(LM, V=V, E=E, H=H, seed=seed, batches=batches)
         what = f"build_lstm_lm({V}, {E}, {H})"
+        sent = SentWeights(seed=seed, scale=0.4)
+        with k.swap("_seqgen_weights", sent):
+            description, outputs = items(k.run(LM, V=V, E=E, H=H, batches=batches), 2, what)
         expect.type(description, list, f"{what}: the model's description")
+        expect_sent_weights(description, sent.sent, what)
         try:
             reference, gives_probabilities = lstm_lm_from_description(description)
         except TransplantError as exc:
@@ -139,8 +143,7 @@ def _(k):
         expect.equal(reference.config.hidden, H, f"{what}: the LSTM's units")
         n_params = sum(int(np.asarray(w).size) for layer in description for w in layer.get("weights", []))
         expect.equal(n_params, _parameters(V, E, H), f"{what}: number of parameters")
-        expect.type(outputs, list, f"{what}: the model's outputs")
-        for ids, probs in zip(batches, outputs):
+        for ids, probs in zip_checked(f"{what}: the model's outputs", batches, outputs):
             B, T = ids.shape
             got = expect.array(probs, f"{what} on a {ids.shape} batch", shape=(B, T, V), kind="f")
             check_probabilities(got, f"{what} on a {ids.shape} batch (a distribution at each step)", atol=1e-4)
@@ -187,9 +190,9 @@ def _(k):
     is visibly inexact although the answer is right."""
     cases = _temperature_cases()
     results = k.run(TEMP, cases=[(p, t) for _, p, t in cases])
-    expect.true(isinstance(results, list) and len(results) == len(cases), "apply_temperature: results did not come back")
-    for (what, probs, t), (got, after) in zip(cases, results):
+    for (what, probs, t), pair in zip_checked("apply_temperature: the results of the cases", cases, results):
         label = f"apply_temperature({what}, {t:g})"
+        got, after = items(pair, 2, label)
         got = expect.array(got, label, shape=probs.shape, kind="f")
         check_probabilities(got, label, atol=1e-12)
         want = reference_apply_temperature(probs, t)
@@ -217,7 +220,7 @@ P4 = np.array([0.05, 0.15, 0.3, 0.5])
 
 
 def _draws(k, p, t, n, seed, global_seed=0):
-    draws, after = k.run(DRAWS, p=p, t=t, n=n, seed=seed, global_seed=global_seed)
+    draws, after = items(k.run(DRAWS, p=p, t=t, n=n, seed=seed, global_seed=global_seed), 2, "the draws and probs after them")
     expect.equal(after, p, f"probs after sample_with_temperature(..., {t:g}, rng) (unchanged)")
     expect.type(draws, list, "the draws")
     V = len(p)

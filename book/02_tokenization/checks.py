@@ -13,6 +13,7 @@ import string
 import numpy as np
 
 from autograder.checking import Checks, expect
+from autograder.verify import items, zip_checked
 from seqgen import corpora
 from solutions.chars import CharTokenizer as ReferenceTokenizer
 from solutions.chars import pad_batch as reference_pad_batch
@@ -40,8 +41,7 @@ def _(k):
     rng = np.random.default_rng(3)
     texts = EDGE_TEXTS + _random_texts(rng, 200, 40) + [item.title for item in corpora.ag_news()[:300]]
     got = k.run("result = [pad_punctuation(t) for t in texts]", texts=texts)
-    expect.true(isinstance(got, list) and len(got) == len(texts), "pad_punctuation: results did not come back")
-    for text, out in zip(texts, got):
+    for text, out in zip_checked("pad_punctuation: the results, one per text", texts, got):
         expect.type(out, str, f"pad_punctuation({text!r})")
         expect.equal(out, reference_pad_punctuation(text), f"pad_punctuation({text!r})")
 
@@ -64,7 +64,8 @@ TOKENIZER = (
 def _tokenizer_cases():
     rng = np.random.default_rng(5)
     alphabet = ALPHABET + [" ", "\n", "\t"]
-    cases = [(["banana", "cab!"], ["zz"])]
+    # The end token's literal text inside a text: decode stops at the id 1, never at the characters "<eos>".
+    cases = [(["banana", "cab!"], ["zz"]), (["a<eos>b", "<eos>", "x <eos"], ["eos>"])]
     for _ in range(12):
         texts = [t or "a" for t in _random_texts(rng, int(rng.integers(1, 5)), 30, alphabet)]
         cases.append((texts, _random_texts(rng, 2, 10, alphabet)))
@@ -79,7 +80,8 @@ def _(k):
     again replaces the vocabulary; texts unchanged. encode(text, add_eos=False) -> an integer array
     (len(text),) of those ids, with one more id 1 at the end with add_eos (encode("") included:
     shape (0,), integer). decode(ids) for a list or an integer array -> str, padding (0) skipped,
-    stopping at the first <eos> (1); decode(encode(text, add_eos=True)) == text."""
+    stopping at the first <eos> (the id 1; the characters "<eos>" in a text are characters like any other);
+    decode(encode(text, add_eos=True)) == text."""
     rng, cases = _tokenizer_cases()
     for texts, refit in cases:
         ref = ReferenceTokenizer().fit(texts)
@@ -95,17 +97,17 @@ def _(k):
         expect.type(got["index"], dict, f"{what}: index")
         index = {c: i for c, i in got["index"].items() if c not in ("", "<eos>")}
         expect.equal(index, ref.index, f"{what}: index (character -> id)")
-        for text, plain, eos, back in zip(texts, got["plain"], got["eos"], got["round_trip"]):
+        for text, plain, eos, back in zip_checked(f"{what}: the encodings, one per text", texts, got["plain"], got["eos"], got["round_trip"]):
             expect.array(plain, f"{what}: encode({text!r})", shape=(len(text),), kind="i")
             expect.equal(plain, ref.encode(text), f"{what}: encode({text!r})")
             expect.array(eos, f"{what}: encode({text!r}, add_eos=True)", shape=(len(text) + 1,), kind="i")
             expect.equal(eos, ref.encode(text, add_eos=True), f"{what}: encode({text!r}, add_eos=True)")
             expect.equal(back, text, f"{what}: decode(encode({text!r}, add_eos=True)) (round trip)")
-        empty, empty_eos = got["empty"]
+        empty, empty_eos = items(got["empty"], 2, f"{what}: encode('') and encode('', add_eos=True)")
         expect.array(empty, f"{what}: encode('')", shape=(0,), kind="i")
         expect.array(empty_eos, f"{what}: encode('', add_eos=True)", shape=(1,), kind="i")
         expect.equal(empty_eos, np.array([1]), f"{what}: encode('', add_eos=True)")
-        for ids, as_list, as_array in zip(probes, got["decoded"], got["decoded_array"]):
+        for ids, as_list, as_array in zip_checked(f"{what}: the decodings, one per probe", probes, got["decoded"], got["decoded_array"]):
             expect.equal(as_list, ref.decode(ids), f"{what}: decode({ids})")
             expect.equal(as_array, ref.decode(ids), f"{what}: decode(np.array({ids}))")
         expect.type(got["refit_vocab"], (list, tuple), f"{what}, then fitted again on {refit!r}: vocab")
@@ -138,9 +140,9 @@ def _(k):
     (B, L), True exactly at the real tokens (from the lengths, never from the ids); L is the longest
     length, or max_len when given (cutting longer sequences); the sequences are unchanged."""
     for seqs, kwargs in _pad_cases():
-        got, after = k.run(PAD, seqs=seqs, kwargs=kwargs)
         what = f"pad_batch({[np.asarray(s).tolist() for s in seqs]}" + "".join(f", {a}={v}" for a, v in kwargs.items()) + ")"
-        expect.true(isinstance(got, (tuple, list)) and len(got) == 2, f"{what}: expected a pair (ids, mask)")
+        got, after = items(k.run(PAD, seqs=seqs, kwargs=kwargs), 2, what)
+        items(got, 2, f"{what}: expected a pair (ids, mask)")
         want_ids, want_mask = reference_pad_batch(seqs, **kwargs)
         ids = expect.array(got[0], f"{what}: ids", shape=want_ids.shape, kind="i")
         mask = expect.array(got[1], f"{what}: mask", shape=want_mask.shape, kind="b")
@@ -172,10 +174,10 @@ def _(k):
     1.0 where mask[:, 1:] is True (the target is a real token, whatever its id) and 0.0 elsewhere;
     ids and mask unchanged. Any N >= 1 and T >= 1."""
     for ids, mask in _shift_cases():
-        got, ids_after, mask_after = k.run(SHIFT, ids=ids, mask=mask)
         N, T = ids.shape[0], ids.shape[1] - 1
         what = f"shift_inputs_targets of a {ids.shape} batch {ids.tolist()} with mask {mask.astype(int).tolist()}"
-        expect.true(isinstance(got, (tuple, list)) and len(got) == 3, f"{what}: expected (inputs, targets, weights)")
+        got, ids_after, mask_after = items(k.run(SHIFT, ids=ids, mask=mask), 3, what)
+        items(got, 3, f"{what}: expected (inputs, targets, weights)")
         inputs = expect.array(got[0], f"{what}: inputs", shape=(N, T), kind="i")
         targets = expect.array(got[1], f"{what}: targets", shape=(N, T), kind="i")
         weights = expect.array(got[2], f"{what}: weights", shape=(N, T), kind="f")
