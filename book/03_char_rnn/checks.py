@@ -182,19 +182,28 @@ def random_gru(seed: int):
     return weights, reference
 
 
-# Runs in the kernel: a model that records its inputs and always predicts `probs`.
+# Runs in the kernel: a model that always predicts `probs`. It runs here, in the grader (k.swap, Recording):
+# the record of its inputs is kept where the student's code cannot rewrite it (the model object is handed
+# to generate_text, and a record kept on it could be).
 RECORDING = (
-    "class _Recording:\n"
-    "    def __init__(self, probs):\n"
-    "        self.probs, self.calls = np.asarray(probs, dtype='float32'), []\n"
-    "    def __call__(self, x, training=False):\n"
-    "        self.calls.append(np.array(x, copy=True))\n"
-    "        return np.broadcast_to(self.probs, (*np.shape(x), len(self.probs)))\n"
-    "_model = _Recording(probs)\n"
+    "def _model(x, training=False):\n"
+    "    return np.asarray(_seqgen_model(np.array(x, copy=True)), dtype='float32')\n"
     "_gen = np.random.default_rng(0)\n"
     "_out = generate_text(_model, prompt, n_chars, temperature, _gen, h_index, h_vocab, stop_at_eos=stop)\n"
-    "result = (_out, _model.calls, repr(_gen))\n"
+    "result = (_out, repr(_gen))\n"
 )
+
+
+class Recording:
+    """The fixed model, checker-side: records every input, answers `probs` at every position."""
+
+    def __init__(self, probs):
+        self.probs, self.calls = np.asarray(probs, dtype=np.float32), []
+
+    def __call__(self, x):
+        x = np.asarray(x)
+        self.calls.append(x.copy())
+        return np.broadcast_to(self.probs, (*x.shape, len(self.probs))).copy()
 
 
 class Sampler:
@@ -260,13 +269,14 @@ def _(k):
     for stop, temperature, script in [(False, 0.7, [3, 4, 2, 3, 4]), (True, 1.5, [4, 3, 1, 2, 2])]:
         drawn = script[: script.index(1) + 1] if stop and 1 in script else script  # the draws made: up to <eos>
         want_text = "c" + "".join(H_VOCAB[i] for i in drawn if i != 1)
-        sampler = Sampler(script)
-        with k.swap("sample_with_temperature", sampler):
-            got, calls, gen = items(k.run(RECORDING, probs=probs, prompt="c", n_chars=5, temperature=temperature, stop=stop,
-                                          **common), 3, f"generate_text with a fixed model, stop_at_eos={stop}")
+        sampler, model = Sampler(script), Recording(probs)
+        with k.swap("sample_with_temperature", sampler), k.swap("_seqgen_model", model):
+            got, gen = items(k.run(RECORDING, prompt="c", n_chars=5, temperature=temperature, stop=stop, **common), 2,
+                             f"generate_text with a fixed model, stop_at_eos={stop}")
+        calls = model.calls
         what = f"a fixed model, stop_at_eos={stop}"
         expect.equal(got, want_text, f"{what}: the text for sampled ids {drawn}")
-        expect.true(isinstance(calls, list) and len(calls) == len(sampler.calls) == len(drawn),
+        expect.true(len(calls) == len(sampler.calls) == len(drawn),
                     f"{what}: expected {len(drawn)} model calls and draws, got {len(calls)} and {len(sampler.calls)}")
         text_ids = [H_INDEX[c] for c in want_text]
         for i, x in enumerate(calls):
