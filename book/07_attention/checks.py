@@ -103,9 +103,7 @@ def _(k):
     for B, S, H in SHAPES:
         hs, h, dc = rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
         a = na.attention_forward(hs, h)[1]
-        got = k.run(BACKWARD, hs=hs, h=h, a=a, dc=dc)
-        expect.type(got, tuple, "attention_backward's result")
-        dhs, dh, *after = got
+        dhs, dh, *after = items(k.run(BACKWARD, hs=hs, h=h, a=a, dc=dc), 6, "attention_backward's result and its inputs")
         what = f"B, S, H = {(B, S, H)}"
         expect.array(dhs, f"dhs for {what}", shape=(B, S, H), kind="f")
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
@@ -133,9 +131,8 @@ def _(k):
     rng = np.random.default_rng(30)
     for B, S, H, A in [(2, 5, 3, 4), (1, 1, 2, 2), (3, 6, 5, 7)]:
         args = [rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(H, A)), rng.normal(size=(H, A)), rng.normal(size=A)]
-        got = k.run(ADDITIVE, **dict(zip(["hs", "h", "Wq", "Wk", "v"], args, strict=True)))
-        expect.type(got, tuple, "additive_scores' result")
-        e, *after = got
+        e, *after = items(k.run(ADDITIVE, **dict(zip(["hs", "h", "Wq", "Wk", "v"], args, strict=True))), 6,
+                          "additive_scores' result and its inputs")
         what = f"B, S, H, A = {(B, S, H, A)}"
         expect.array(e, f"scores for {what}", shape=(B, S), kind="f")
         expect.close(e, na.additive_scores(*args), f"scores for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
@@ -160,9 +157,7 @@ def _(k):
     with k.swap("attention_forward", na.attention_forward):
         for (B, S, T, H), scale in [((2, 5, 3, 4), 1.0), ((1, 1, 1, 3), 1.0), ((3, 7, 4, 2), 1.0), ((2, 4, 3, 3), 30.0)]:
             enc_hs, dec_hs = rng.normal(size=(B, S, H)) * scale, rng.normal(size=(B, T, H)) * scale
-            got = k.run(TIME, enc_hs=enc_hs, dec_hs=dec_hs)
-            expect.type(got, tuple, "time_attention's result")
-            contexts, weights, *after = got
+            contexts, weights, *after = items(k.run(TIME, enc_hs=enc_hs, dec_hs=dec_hs), 4, "time_attention's result and its inputs")
             what = f"B, S, T, H = {(B, S, T, H)}" + (f", values scaled by {scale:g}" if scale > 1 else "")
             expect.array(contexts, f"contexts for {what}", shape=(B, T, H), kind="f")
             expect.array(weights, f"weights for {what}", shape=(B, T, S), kind="f")
