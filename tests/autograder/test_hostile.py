@@ -139,7 +139,7 @@ def test_nothing_outside_the_submission_changes(hostile):
 def test_every_feedback_and_both_csvs_are_written_without_hidden_source(hostile):
     """Does every student get a feedback page with the check messages and no hidden source, and the CSVs a row each?"""
     records, course, _, _ = hostile
-    check_source = (ROOT / "autograder" / "checks" / f"{STEM}.py").read_text()
+    check_source = (pipeline.BOOK_DIR / STEM / "checks.py").read_text()
     for student in records:
         page = (course / "feedback" / student / STEM / f"{STEM}.html").read_text()
         pipeline.assert_no_leak(page, student)
