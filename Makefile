@@ -1,8 +1,9 @@
 # One command builds the site, one runs the tests; both set up the environment first.
 #   make book    execute the chapters (cached), strip answers, release, render _build/html
 #   make test    run the test suite (builds what it needs)
-#   make release student notebooks in autograder/release/
-#   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb
+#   make release student notebooks in course/release/
+#   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb into course/
+# Everything release and grade write goes to the course folder: COURSE=path (default course/, or $SEQGEN_COURSE).
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -14,8 +15,11 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # OpenMP (torch's CPU threads) waits by sleeping: spinning threads starve each other on a shared CPU
 # (see solutions/__init__.py and benchmarks/speed.py).
 export OMP_WAIT_POLICY ?= PASSIVE
+# The course folder (releases, records, feedback, CSVs): COURSE=path, else $SEQGEN_COURSE, else course/.
+COURSE_DIR := $(or $(COURSE),$(SEQGEN_COURSE),course)
+COURSE_FLAG := $(if $(COURSE),--course "$(COURSE)")
 
-.PHONY: setup book release grade test test-fast train-lstm results ingest-results bench bench-grade clean
+.PHONY: setup book release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
 
 setup: $(STAMP)
 
@@ -26,55 +30,69 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 book: setup
-	$(PY) -m autograder.cli book
+	$(PY) -m autograder.cli book $(COURSE_FLAG)
 
 release: setup
-	$(PY) -m autograder.cli release
+	$(PY) -m autograder.cli release $(COURSE_FLAG)
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=path/to/submissions" && exit 2)
-	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS))
+	$(PY) -m autograder.cli grade "$(SUBMISSIONS)" $(if $(JOBS),--jobs $(JOBS)) $(COURSE_FLAG)
 
 test: setup
 	$(PY) -m pytest
 
-# Everything but the slow pipeline tests (nbgrader runs, book build).
+# Everything but the slow tests (executed notebooks, the sandboxed grader, the book build).
 test-fast: setup
 	$(PY) -m pytest -m "not slow"
 
 train-lstm: setup
 	$(PY) -m solutions.train lstm_lm --preset cpu --device auto
 
-# Full presets (the sources' settings) into results/<name>/full/seed<S>/result.json, then the README's table.
+# Full presets (the sources' settings) into results/<name>/<preset>/seed<S>/result.json, then the README's tables.
 #   make results NAMES="seq2seq attention_seq2seq" SEEDS="0 1 2"   (default: every experiment, seed 0)
 # One run at a time; the book's Results page is drawn from the committed JSON when it is built.
 NAMES ?=
 SEEDS ?= 0
+PRESET ?= full
 results: setup
-	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.results names)"; \
+	@names="$(NAMES)"; test -n "$$names" || names="$$($(PY) -m autograder.publishing.results names)"; \
 	for name in $$names; do for seed in $(SEEDS); do \
-	  echo "== $$name seed $$seed"; \
-	  $(PY) -m solutions.train $$name --preset full --seed $$seed --save results/$$name/full/seed$$seed || exit 1; \
+	  echo "== $$name $(PRESET) seed $$seed"; \
+	  $(PY) -m solutions.train $$name --preset $(PRESET) --seed $$seed --save results/$$name/$(PRESET)/seed$$seed || exit 1; \
 	done; done
-	$(PY) -m autograder.results readme
+	$(PY) -m autograder.publishing.readme
 
 # Take run folders written elsewhere by `--save` (e.g. RUNS=runs/seq2seq) into results/, unchanged;
 # a run that changed the full preset (--epochs, --set) needs ALLOW_OVERRIDES=1 (the page then says what changed).
 ingest-results: setup
 	@test -n "$(RUNS)" || (echo "usage: make ingest-results RUNS='runs/NAME ...' [ALLOW_OVERRIDES=1]" && exit 2)
-	$(PY) -m autograder.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.results ingest $(if $(ALLOW_OVERRIDES),--allow-overrides) $(RUNS)
+	$(PY) -m autograder.publishing.readme
+
+# One prepared GPU run, about 10 minutes on one H100 (solutions/gpu_check.py): every model on the device against the
+# CPU, nanoGPT's character preset to its bar into results/gpt_shakespeare_char/full/seed0/, one timed epoch of every
+# other full preset into results/gpu/. Runs with the GPU machine's own Python (its CUDA PyTorch; no .venv); the data
+# must be reachable: copy ../shared/data into the checkout (e.g. data-mirror/, carried) and pass
+# SEQGEN_DATA_MIRROR=$$PWD/data-mirror.
+GPU_PYTHON ?= python3
+gpu-check:
+	PYTHONUNBUFFERED=1 $(GPU_PYTHON) -m solutions.gpu_check --out results/gpu
 
 # Side-by-side speed ratios (Keras vs the torch reference, NumPy vs torch); never a test.
 bench: setup
 	$(PY) benchmarks/peak.py
 	$(PY) benchmarks/lstm_lm.py
-	$(PY) benchmarks/char_gru.py
+	$(PY) benchmarks/char_gru.py --levers --only fused_gru fused_gru+1_thread
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
 bench-grade: setup
 	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS))
 
+# What `make book` and `make release` regenerate; never the grades (course/graded, feedback, CSVs).
 clean:
-	rm -rf _build rendered .cache autograder/source autograder/release autograder/submitted \
-	       autograder/autograded autograder/feedback autograder/gradebook.db autograder/grades.csv \
-	       autograder/graded autograder/grades_long.csv autograder/work
+	rm -rf _build rendered .cache "$(COURSE_DIR)/release" "$(COURSE_DIR)/work"
+
+# The whole course folder, grades and feedback included: only when you mean it.
+clean-course:
+	rm -rf "$(COURSE_DIR)"

@@ -1,1 +1,1 @@
-"""Instructor tools: chapter pipeline, nbgrader course, Keras->torch transplant."""
+"""Instructor tools: the chapters (course.py), grading (grading/), publishing (publishing/), transplants (transplants/)."""

@@ -1,9 +1,11 @@
-"""Instructor commands.
+"""Instructor commands. Everything they write goes to the course folder (``--course``, else
+``$SEQGEN_COURSE``, else ``course/`` at the repository's root), except the site (``_build/html``).
 
     python -m autograder.cli book [--force] [--no-html]   execute, strip and render the site
-    python -m autograder.cli release [CHAPTER ...]        student notebooks in autograder/release/
+    python -m autograder.cli release [CHAPTER ...]        student notebooks in <course>/release/
     python -m autograder.cli grade SUBMISSIONS [--jobs N] [limits]   grade <student>/<chapter>/<chapter>.ipynb
     python -m autograder.cli grade-one NOTEBOOK --student S --chapter C [limits]   grade (or regrade) one
+    python -m autograder.cli csvs                          rebuild grades.csv and grades_long.csv from the records
     python -m autograder.cli chapters                      list chapters and their exercises
 """
 
@@ -12,8 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import pipeline
-from .tags import exercise_cells
+from . import course
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,47 +23,60 @@ def main(argv: list[str] | None = None) -> None:
     book = sub.add_parser("book", help="execute chapters (cached), strip, release, render HTML")
     book.add_argument("--force", action="store_true", help="re-execute even unchanged chapters")
     book.add_argument("--no-html", action="store_true", help="stop before jupyter-book")
-    rel = sub.add_parser("release", help="write student notebooks with nbgrader")
+    rel = sub.add_parser("release", help="write student notebooks")
     rel.add_argument("chapters", nargs="*", help="chapter stems, e.g. 01_lstm_intro (default: all)")
     grade = sub.add_parser("grade", help="grade a folder of submissions in sandboxed kernels, in parallel")
     grade.add_argument("submissions", type=Path, help="folder laid out as <student>/<chapter>/<chapter>.ipynb")
-    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: one per core)")
     one = sub.add_parser("grade-one", help="grade (or regrade) one notebook; the unit to fan out on a cluster")
     one.add_argument("notebook", type=Path)
     one.add_argument("--student", required=True)
     one.add_argument("--chapter", required=True, help="chapter stem, e.g. 06_peeky_reverse")
+    csvs = sub.add_parser("csvs", help="rebuild grades.csv and grades_long.csv from every record (after a fan-out)")
+    for p in (book, rel, grade, one, csvs):
+        p.add_argument("--course", type=Path, default=None, help="the course folder (default: $SEQGEN_COURSE or course/)")
     for p in (grade, one):
         add_limit_flags(p)
     sub.add_parser("chapters", help="list chapters and exercises")
     args = parser.parse_args(argv)
+    where = getattr(args, "course", None) or course.course_dir()
 
     if args.command == "book":
-        pipeline.build_book(force=args.force, html=not args.no_html)
-    elif args.command == "release":
-        pipeline.release(pipeline.COURSE_DIR, args.chapters or None)
-    elif args.command == "grade":
-        records = pipeline.grade(args.submissions, args.course, jobs=args.jobs, limits=limits_from(args))
-        for r in records:
-            print(f"{r['student']:>24} {r['stem']:>20} {r['score']:g}/{r['max_score']:g}  ({r['seconds']:.1f} s)")
-        print(f"grades: {args.course / 'grades.csv'}, {args.course / 'grades_long.csv'}; feedback: {args.course / 'feedback'}")
-    elif args.command == "grade-one":
-        from .batch import grade_one, write_csvs
+        from .publishing.build import build_book
 
-        r = grade_one(args.notebook, args.student, args.chapter, args.course, limits_from(args))
-        write_csvs(args.course)
-        print(f"{r['student']} {r['stem']} {r['score']:g}/{r['max_score']:g} ({r['seconds']:.1f} s)")
+        build_book(force=args.force, html=not args.no_html, course_dir=where)
+    elif args.command == "release":
+        from .publishing.release import release
+
+        release(where, args.chapters or None)
+    elif args.command in ("grade", "grade-one", "csvs"):
+        _grade(args, where)
     elif args.command == "chapters":
-        for path in pipeline.chapter_paths():
-            exercises = exercise_cells(pipeline.read_chapter(path))
-            total = sum(e.points for e in exercises)
-            print(f"{path.stem}: {len(exercises)} exercises, {total:g} points: " + ", ".join(e.id for e in exercises))
+        for chapter in course.chapters():
+            print(f"{chapter.stem}: {len(chapter.exercises)} exercises, {chapter.max_score:g} points: "
+                  + ", ".join(e.id for e in chapter.exercises))
+
+
+def _grade(args, where: Path) -> None:
+    from .grading.batch import grade, grade_one
+    from .grading.csvs import write_csvs
+
+    if args.command == "grade":
+        for r in grade(args.submissions, where, jobs=args.jobs, limits=limits_from(args)):
+            print(f"{r.student:>24} {r.stem:>20} {r.score:g}/{r.max_score:g}  ({r.seconds:.1f} s)")
+    elif args.command == "grade-one":
+        r = grade_one(args.notebook, args.student, args.chapter, where, limits_from(args))
+        write_csvs(where)
+        print(f"{r.student} {r.stem} {r.score:g}/{r.max_score:g} ({r.seconds:.1f} s)")
+    else:
+        write_csvs(where)
+    print(f"grades: {where / 'grades.csv'}, {where / 'grades_long.csv'}; feedback: {where / 'feedback'}")
 
 
 def add_limit_flags(parser: argparse.ArgumentParser) -> None:
-    from .sandbox import Limits
+    from .grading.sandbox import Limits
 
     d = Limits()
-    parser.add_argument("--course", type=Path, default=pipeline.COURSE_DIR, help="where records, feedback and CSVs go")
     parser.add_argument("--cell-timeout", type=float, default=d.cell_timeout, help=f"seconds per cell or check (default {d.cell_timeout:g})")
     parser.add_argument("--notebook-timeout", type=float, default=d.notebook_timeout, help=f"seconds per notebook (default {d.notebook_timeout:g})")
     parser.add_argument("--memory-mb", type=int, default=d.memory_mb, help=f"RSS of the kernel's processes (default {d.memory_mb})")
@@ -73,7 +87,7 @@ def add_limit_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def limits_from(args):
-    from .sandbox import Limits
+    from .grading.sandbox import Limits
 
     return Limits(cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, memory_mb=args.memory_mb,
                   output_kb=args.output_kb, output_max_mb=args.output_max_mb, tmp_mb=args.tmp_mb,

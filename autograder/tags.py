@@ -6,7 +6,8 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
   ``### END SOLUTION`` region.
 - ``tests:<id>`` and ``points:<n>``: the graded test cell of exercise ``<id>``. It holds
   visible checks only, never a ``### BEGIN HIDDEN TESTS`` region: the hidden checks live
-  in ``book/<stem>/checks.py``, which every chapter has, with a check per exercise.
+  in ``book/<stem>/checks.py``, which every chapter has, with a check per exercise
+  (:attr:`autograder.course.Chapter.checks` says so when the grader loads them).
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
@@ -46,10 +47,6 @@ def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = None) ->
     ``checks``: the exercise ids of the chapter's checks module, to require a check per
     exercise; None to skip that (a notebook read without its chapter's module).
     """
-    return _exercise_cells(nb, checks)
-
-
-def _exercise_cells(nb, checks):
     answers: dict[str, int] = {}
     tests: dict[str, tuple[int, float]] = {}
     for index, cell in enumerate(nb.cells):
@@ -89,21 +86,13 @@ def _exercise_cells(nb, checks):
     return sorted(exercises, key=lambda e: e.answer_index)
 
 
-def check_ids(stem: str | None) -> set[str] | None:
-    """The exercise ids of chapter ``stem``'s checks module (None for a notebook of no chapter)."""
-    if stem is None:
-        return None
-    from .checking import checks_path, load_checks
+def apply_nbgrader_metadata(nb: nbformat.NotebookNode, checks: set[str] | None = None) -> list[Exercise]:
+    """Write nbgrader metadata onto the tagged cells (in place); return the exercises.
 
-    checks = load_checks(stem)
-    if checks is None:
-        raise TagError(f"chapter {stem} has no checks module {checks_path(stem)}: every chapter needs one")
-    return set(checks)
-
-
-def apply_nbgrader_metadata(nb: nbformat.NotebookNode, stem: str | None = None) -> list[Exercise]:
-    """Write nbgrader metadata onto the tagged cells (in place); return the exercises."""
-    exercises = exercise_cells(nb, check_ids(stem))
+    ``checks``: the exercise ids of the chapter's hidden checks, to require one per exercise (the
+    grader's view of a chapter passes them; the book, which never loads the checks, does not).
+    """
+    exercises = exercise_cells(nb, checks)
     for ex in exercises:
         nb.cells[ex.answer_index].metadata["nbgrader"] = {
             "grade": False, "grade_id": ex.id, "locked": False,

@@ -13,27 +13,18 @@ on the machine and its load: compare ratios from one run.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-
-# libgomp reads this when torch loads; --omp-default measures its default (spin, then sleep).
-if "--omp-default" in sys.argv:
-    os.environ.pop("OMP_WAIT_POLICY", None)
-else:
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import prelude  # noqa: F401,I001  (OpenMP's waiting, log level and path, before torch loads)
 
 import keras
 import numpy as np
 import torch
 
-from benchmarks.speed import compare, keras_step, machine_line
+from benchmarks.speed import bench_parser, compare, keras_step, machine_line
 from solutions.charrnn import CharRNNConfig, build_charrnn
-from solutions.experiments.charrnn import char_loss
+from solutions.experiments.charrnn import CPU_THREADS, char_loss
 
-LEVERS = ["transposed", "fused", "foreach", "no_item", "flush_denormal", "1_thread", "compile_loss", "compile_opt", "bf16"]
+LEVERS = ["transposed", "fused", "foreach", "no_item", "flush_denormal", "1_thread", "compile_loss", "compile_opt", "bf16",
+          "fused_gru", "fused_gru+1_thread"]
 
 
 def transposed_loss(model, batch):
@@ -65,18 +56,7 @@ def flops_per_token(V: int, E: int, H: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=3, help="steps of each variant per round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--seq", type=int, default=100)
-    parser.add_argument("--vocab", type=int, default=65, help="characters (tinyshakespeare has 65)")
-    parser.add_argument("--embed", type=int, default=16)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--levers", action="store_true", help="also time each speed lever on its own")
-    parser.add_argument("--only", nargs="*", default=None, help="levers to time, each alone or joined by + (default: each alone)")
-    parser.add_argument("--profile", action="store_true", help="list the ops of one torch step")
-    parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
+    parser = bench_parser(__doc__, steps=3, seq=100, vocab=65, vocab_help="characters (tinyshakespeare has 65)", embed=16)
     args = parser.parse_args()
     B, T, V, E, H = args.batch, args.seq, args.vocab, args.embed, args.hidden
     x = np.random.default_rng(0).integers(0, V, size=(B, T + 1))
@@ -87,8 +67,9 @@ def main() -> None:
 
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:])
     batch = (torch.from_numpy(x),)
-    make = lambda: build_charrnn(CharRNNConfig(vocab_size=V, embed_dim=E, hidden=H, num_layers=2))  # noqa: E731
-    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
+    make = lambda levers=frozenset(): build_charrnn(CharRNNConfig(  # noqa: E731
+        vocab_size=V, embed_dim=E, hidden=H, num_layers=2, cell="fused_gru" if "fused_gru" in levers else "gru"))
+    compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops, threads=CPU_THREADS)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Grade 100 submissions of chapter 6 with the sandboxed grader and report the throughput.
 
 Mix: 40 reference, 20 stubs, 20 wrong answers (the kept mutants, in turn), 20 hostile
-(the fixtures of tests/autograder/hostile/ch6.py, in turn). Prints submissions per minute
+(the fixtures of tests/autograder/grading/hostile/ch6.py, in turn). Prints submissions per minute
 and the mean time per notebook split into kernel start, the chapter's cells (imports and
 set-up, mostly), and checks. A script, never a timed test: `make bench-grade [JOBS=N]`.
 """
@@ -22,16 +22,16 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import batch  # noqa: E402
-from autograder.sandbox import SEQGEN_DIR, Limits  # noqa: E402
+from autograder.grading import batch  # noqa: E402
+from autograder.grading.sandbox import SEQGEN_DIR, Limits  # noqa: E402
 
-TESTS = ROOT / "tests" / "autograder"
+TESTS = ROOT / "tests" / "autograder" / "grading"
 STEM = "06_peeky_reverse"
 
 
 def submissions(folder: Path, seqgen_copy: Path) -> None:
     hostile = runpy.run_path(str(TESTS / "test_hostile.py"))
-    mutants = runpy.run_path(str(TESTS / "mutants" / f"{STEM}.py"))["MUTANTS"]
+    mutants = runpy.run_path(str(ROOT / "book" / STEM / "mutants.py"))["MUTANTS"]
     ref = hostile["reference_answers"]()
     wrong = itertools.cycle([(ex, code) for ex, v in mutants.items() for code in v.values()])
     cases = itertools.cycle(sorted(hostile["CASES"].items()))
@@ -66,14 +66,14 @@ def main() -> None:
         records = batch.grade(tmp / "subs", tmp / "course", jobs=args.jobs, limits=limits)
         wall = time.perf_counter() - start
     n = len(records)
-    mean = lambda key: sum(r["timing"][key] for r in records) / n  # noqa: E731
-    per_nb = sum(r["seconds"] for r in records) / n
+    mean = lambda key: sum(getattr(r.timing, key) for r in records) / n  # noqa: E731
+    per_nb = sum(r.seconds for r in records) / n
     print(f"{n} submissions in {wall:.0f} s with --jobs {args.jobs or 'all cores'}: {60 * n / wall:.1f} submissions per minute")
     print(f"per notebook (mean of {n}): {per_nb:.1f} s = kernel start {mean('kernel_start'):.1f} s "
           f"+ chapter cells (imports, set-up, answers) {mean('cells'):.1f} s + checks {mean('checks'):.2f} s "
           f"+ grader overhead and restarts {per_nb - mean('kernel_start') - mean('cells') - mean('checks'):.1f} s")
-    print(f"restarts: {sum(r['timing']['restarts'] for r in records)}; "
-          f"scores: {sorted({r['score'] for r in records})}; grader errors: {sum(bool(r.get('grader_error')) for r in records)}")
+    print(f"restarts: {sum(r.timing.restarts for r in records)}; "
+          f"scores: {sorted({r.score for r in records})}; grader errors: {sum(bool(r.grader_error) for r in records)}")
 
 
 if __name__ == "__main__":

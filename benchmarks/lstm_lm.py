@@ -15,24 +15,14 @@ Numbers depend on the machine and its load: compare ratios from one run.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-
-# libgomp reads this when torch loads; --omp-default measures its default (spin, then sleep).
-if "--omp-default" in sys.argv:
-    os.environ.pop("OMP_WAIT_POLICY", None)
-else:
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import prelude  # noqa: F401,I001  (OpenMP's waiting, log level and path, before torch loads)
 
 import keras
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from benchmarks.speed import compare, keras_step, machine_line, time_steps
+from benchmarks.speed import bench_parser, compare, keras_step, machine_line, time_steps
 from solutions.experiments.lstm_lm import lm_loss
 from solutions.lstm_lm import LSTMLanguageModel, LSTMLMConfig
 from solutions.numpy_layers import lstm_step
@@ -85,18 +75,7 @@ def flops_per_token(V: int, E: int, H: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--steps", type=int, default=4, help="steps of each variant per round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--seq", type=int, default=40)
-    parser.add_argument("--vocab", type=int, default=3000)
-    parser.add_argument("--embed", type=int, default=100)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--levers", action="store_true", help="also time each speed lever on its own")
-    parser.add_argument("--only", nargs="*", default=None, help="levers to time, each alone or joined by + (default: each alone)")
-    parser.add_argument("--profile", action="store_true", help="list the ops of one torch step")
-    parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
+    parser = bench_parser(__doc__, steps=4, seq=40, vocab=3000, vocab_help="words kept", embed=100)
     args = parser.parse_args()
     B, T, V, E, H = args.batch, args.seq, args.vocab, args.embed, args.hidden
     rng = np.random.default_rng(0)
@@ -109,7 +88,7 @@ def main() -> None:
 
     keras_train = keras_step(keras_model(V, E, H), x[:, :-1], x[:, 1:], sample_weight=np.ones((B, T), "float32"))
     batch = (torch.from_numpy(x),)
-    make = lambda: LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
+    make = lambda levers=frozenset(): LSTMLanguageModel(LSTMLMConfig(vocab_size=V, embed_dim=E, hidden=H))  # noqa: E731
     compare(args, LEVERS, keras_train, make, loss_for, batch, tokens, flops)
     numpy_vs_torch(rng, B, T, E, H, args.steps)
 

@@ -21,6 +21,25 @@ import torch
 OMP_WAIT_POLICY = os.environ.get("OMP_WAIT_POLICY", "default (spin, then sleep)")
 
 
+def bench_parser(doc: str, steps: int, seq: int, vocab: int, vocab_help: str, embed: int, hidden: int = 128):
+    """The benchmarks' shared command line: the model's sizes, rounds and steps, levers, profile, OpenMP policy."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=steps, help="steps of each variant per round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seq", type=int, default=seq)
+    parser.add_argument("--vocab", type=int, default=vocab, help=vocab_help)
+    parser.add_argument("--embed", type=int, default=embed)
+    parser.add_argument("--hidden", type=int, default=hidden)
+    parser.add_argument("--levers", action="store_true", help="also time each speed lever on its own")
+    parser.add_argument("--only", nargs="*", default=None, help="levers to time, each alone or joined by + (default: each alone)")
+    parser.add_argument("--profile", action="store_true", help="list the ops of one torch step")
+    parser.add_argument("--omp-default", action="store_true", help="OpenMP's default waiting (spin) instead of passive")
+    return parser
+
+
 def machine_line() -> str:
     """CPU model, cores, torch threads and the load average (timings under load are upper bounds)."""
     try:
@@ -74,7 +93,8 @@ def torch_step(model: torch.nn.Module, loss_fn, batch: tuple, levers: set[str], 
     - ``no_item``: the running loss summed on the device, not read with ``.item()`` every step;
     - ``compile_loss``: ``torch.compile`` of the loss function (head, cross-entropy, masking);
     - ``compile_opt``: ``torch.compile`` of the optimiser step;
-    - ``bf16``: bfloat16 autocast on the CPU (changes the numerics: measured, not adopted).
+    - ``bf16``: bfloat16 autocast on the CPU (changes the numerics: measured, not adopted);
+    - ``fused_gru`` (the model, built by the benchmark): the GRU's time loop scripted (``solutions.fused_gru``).
     """
     kind = {"fused": {"fused": True}, "foreach": {"foreach": True}}
     options = next((kind[k] for k in kind if k in levers), {"foreach": False})
@@ -144,7 +164,7 @@ def run_variants(keras_step: Callable[[], object], make_model: Callable[[], torc
     for name, levers in variants.items():
         torch.manual_seed(0)
         with lever_context(levers):
-            steps[name] = torch_step(make_model(), loss_for(levers), batch, levers)
+            steps[name] = torch_step(make_model(levers), loss_for(levers), batch, levers)
         contexts[name] = lambda levers=levers: lever_context(levers)
     report(interleaved(steps, contexts, rounds, per_round), tokens, flops_per_token, reference)
 
@@ -159,14 +179,15 @@ def profile_ops(step: Callable[[], object], top: int = 12) -> str:
     return prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=top)
 
 
-def compare(args, all_levers: list[str], keras_train: Callable[[], object], make: Callable[[], torch.nn.Module],
-            loss_for: Callable[[set[str]], Callable], batch: tuple, tokens: int, flops: float) -> None:
+def compare(args, all_levers: list[str], keras_train: Callable[[], object], make: Callable[[set[str]], torch.nn.Module],
+            loss_for: Callable[[set[str]], Callable], batch: tuple, tokens: int, flops: float, threads: int | None = None) -> None:
     """The benchmarks' common main: the reference as ``fit`` runs it, a plain torch loop, each lever
     (``--levers``, or those of ``--only``) against Keras in alternating rounds; ``--profile`` lists one step's ops."""
     from solutions.train import FIT_LEVERS
 
-    reference = f"torch as fit runs it {sorted(FIT_LEVERS)}"
-    variants = {reference: set(FIT_LEVERS), "torch for-loop Adam, .item() per step": set()}
+    ours = set(FIT_LEVERS) | ({"1_thread"} if threads == 1 else set())  # the experiment's CPU_THREADS, as the trainer sets it
+    reference = f"torch as fit runs it {sorted(ours)}"
+    variants = {reference: ours, "torch for-loop Adam, .item() per step": set()}
     if args.levers:
         for lever in args.only or all_levers:
             variants["torch + " + lever] = set(lever.split("+"))
@@ -177,4 +198,4 @@ def compare(args, all_levers: list[str], keras_train: Callable[[], object], make
         levers = set(args.only[-1].split("+")) if args.only else set(FIT_LEVERS)
         print(f"profile of one step with {sorted(levers)}:")
         with lever_context(levers):
-            print(profile_ops(torch_step(make(), loss_for(levers), batch, levers)))
+            print(profile_ops(torch_step(make(levers), loss_for(levers), batch, levers)))

@@ -136,17 +136,6 @@ class AttentionSeq2seq(Seq2seq):
         self.decoder = AttentionDecoder(config, self.score_class)
         self.reset_parameters()
 
-    @torch.no_grad()
-    def reset_parameters(self) -> None:
-        """The source book's scheme (:meth:`Seq2seq.reset_parameters`); the additive score's v is N(0, 1/H)."""
-        for name, p in self.named_parameters():
-            if "embedding" in name:
-                p.normal_(0.0, 0.01)
-            elif "bias" in name:
-                p.zero_()
-            else:  # matrices (out, fan_in); the vector v (H,)
-                p.normal_(0.0, p.shape[-1] ** -0.5)
-
     def encode(self, src: torch.Tensor):
         """Encoder states (B, S, H) and the decoder's initial state: (h, c), or (h, 0) unless carry_cell."""
         enc_hs, (h, c) = self.encoder(src)

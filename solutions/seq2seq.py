@@ -89,14 +89,15 @@ class Seq2seq(nn.Module):
 
     @torch.no_grad()
     def reset_parameters(self) -> None:
-        """The source book's initialisation: embeddings N(0, 0.01^2), weights N(0, 1/fan_in), biases 0."""
+        """The source book's initialisation: embeddings N(0, 0.01^2), weights N(0, 1/fan_in), biases 0
+        (an additive attention score's vector v (H,) is N(0, 1/H))."""
         for name, p in self.named_parameters():
             if "embedding" in name:
                 p.normal_(0.0, 0.01)
             elif "bias" in name:
                 p.zero_()
-            else:  # LSTM weight_ih / weight_hh (4H, fan_in) and the head's weight (V, fan_in)
-                p.normal_(0.0, p.shape[1] ** -0.5)
+            else:  # LSTM weight_ih / weight_hh (4H, fan_in), the head's weight (V, fan_in), the score's v (H,)
+                p.normal_(0.0, p.shape[-1] ** -0.5)
 
     def forward(self, src: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
         """Teacher forcing: src (B, S), decoder input tgt_in (B, T) -> logits (B, T, V)."""

@@ -6,8 +6,9 @@ Each experiment lives in ``solutions/experiments/<name>.py`` and exposes
 ``PRESETS`` (name -> dataclass) and ``run(preset, device) -> dict``; it may also
 define ``curves(result)`` to choose the panels ``--save`` plots (by default, each
 metric of ``result["history"]`` with its ``val_`` twin). This file holds the loop
-they share: Adam, optional gradient clipping, a progress bar with throughput, and
-per-epoch evaluation.
+they share (:func:`fit`): an optimiser (Adam unless the experiment gives another), an optional
+learning-rate schedule and gradient clipping, a progress bar with throughput, per-epoch evaluation
+and a stop hook (:class:`EarlyStopping`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import importlib
 import json
 import math
+import os
 import pkgutil
 import sys
 import time
@@ -31,6 +33,9 @@ from seqgen.device import resolve_device
 # The speed levers of benchmarks/speed.py that ``fit`` uses (benchmarks/lstm_lm.py and char_gru.py time them):
 # the running loss summed on the device (no ``.item()`` per step, which waits for a GPU).
 FIT_LEVERS: frozenset[str] = frozenset({"no_item"})
+
+# Called by fit after every epoch with (desc, epoch, history so far); main sets it to write DIR/progress.json with --save.
+progress: Callable[[str, int, dict], None] | None = None
 
 
 def experiments() -> list[str]:
@@ -67,34 +72,46 @@ def fit(
     loss_fn: Callable[[torch.nn.Module, tuple], tuple[torch.Tensor, int]],
     *,
     epochs: int,
-    lr: float,
+    lr: float = 1e-3,
     device: torch.device,
     clip: float | None = None,
     evaluate: Callable[[torch.nn.Module], dict] | None = None,
+    optimizer: Callable[[list], torch.optim.Optimizer] | None = None,
+    schedule: Callable[[int], float] | None = None,
+    stop: Callable[[torch.nn.Module, dict], bool] | None = None,
     unit: str = "tok",
     desc: str = "train",
 ) -> dict[str, list[float]]:
-    """Train ``model`` in place and return its history (per-epoch lists).
+    """Train ``model`` in place and return its history (per-epoch lists): the one loop of every experiment.
 
-    ``train_batches(epoch)`` yields tuples of CPU tensors; ``loss_fn(model, batch)``
-    returns the mean loss and the number of units (tokens, pixels) it covers, which
-    the progress bar turns into throughput.
+    ``train_batches(epoch)`` yields tuples of CPU tensors (an "epoch" is whatever one call yields: a pass
+    over the data, or the iterations between two evaluations); ``loss_fn(model, batch)`` returns the mean
+    loss and the number of units (tokens, pixels) it covers, which the progress bar turns into throughput.
+    ``optimizer(params)`` builds the optimiser (default: Adam at ``lr``); ``schedule(step)`` gives the
+    learning rate of each step (counted from 0 over the whole run); ``evaluate(model)`` runs after each
+    epoch (in eval mode, without gradients); ``stop(model, history)`` after it, and ends training when true
+    (early stopping: the hook may keep the best weights itself).
     """
     model.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = optimizer(model.parameters()) if optimizer is not None else torch.optim.Adam(model.parameters(), lr=lr)
     history: dict[str, list[float]] = {"loss": [], f"{unit}_per_s": []}
+    step_count = 0
     for epoch in range(1, epochs + 1):
         model.train()
         total, units, start = torch.zeros((), device=device), 0, time.perf_counter()
         bar = tqdm(list(train_batches(epoch)), desc=f"{desc} {epoch}/{epochs}", leave=False, mininterval=2.0)
         for step, batch in enumerate(bar):
             batch = tuple(t.to(device, non_blocking=True) for t in batch)
+            if schedule is not None:
+                for group in opt.param_groups:
+                    group["lr"] = schedule(step_count)
             loss, n = loss_fn(model, batch)
-            optimizer.zero_grad(set_to_none=True)
+            opt.zero_grad(set_to_none=True)
             loss.backward()
             if clip is not None:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
+            opt.step()
+            step_count += 1
             total += loss.detach() * n  # summed on the device: reading it every step would wait for a GPU
             units += n
             if step % 50 == 0:
@@ -112,7 +129,36 @@ def fit(
                     history.setdefault(key, []).append(float(value))
                     line += f"  {key} {value:.4f}"
         print(line, flush=True)
+        if progress is not None:
+            progress(desc, epoch, history)
+        if stop is not None and stop(model, history):
+            print(f"stopped after epoch {epoch}", flush=True)
+            break
     return history
+
+
+class EarlyStopping:
+    """A ``stop`` hook for :func:`fit`: stop once ``monitor`` has not improved for ``patience`` epochs,
+    keeping a copy of the best weights (``restore(model)`` puts them back), as Keras's
+    ``EarlyStopping(restore_best_weights=True)``."""
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, lower_is_better: bool = True):
+        self.monitor, self.patience, self.sign = monitor, patience, 1.0 if lower_is_better else -1.0
+        self.best, self.best_state, self.waited = float("inf"), None, 0
+
+    def __call__(self, model: torch.nn.Module, history: dict) -> bool:
+        value = self.sign * history[self.monitor][-1]
+        if value < self.best:
+            self.best, self.waited = value, 0
+            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        self.waited += 1
+        return self.waited >= self.patience
+
+    def restore(self, model: torch.nn.Module) -> torch.nn.Module:
+        if self.best_state is not None:
+            model.load_state_dict(self.best_state)
+        return model
 
 
 def perplexity(nll_sum: float, count: int) -> float:
@@ -144,9 +190,18 @@ def main(argv: list[str] | None = None) -> dict:
     except ValueError as error:
         parser.error(str(error))
     device = resolve_device(args.device)
+    threads = getattr(module, "CPU_THREADS", None)
+    if device.type == "cpu" and threads and "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(threads)  # the experiment's own thread count (its model runs faster so on a CPU)
     print(f"{args.experiment} preset={args.preset} device={device} {asdict(preset)}", flush=True)
+    if args.save is not None:  # on the imported module: under `python -m`, this one is __main__
+        importlib.import_module("solutions.train").progress = (
+            lambda desc, epoch, history: write_progress(args.save, args, preset, desc, epoch, history))
     start = time.perf_counter()
-    result = module.run(preset, device)
+    try:
+        result = module.run(preset, device)
+    finally:
+        importlib.import_module("solutions.train").progress = None
     seconds = time.perf_counter() - start
     print(f"done in {seconds:.1f} s: " + ", ".join(f"{k}={v:.4g}" for k, v in result.items() if isinstance(v, float)))
     if args.save is not None:
@@ -156,6 +211,14 @@ def main(argv: list[str] | None = None) -> dict:
                   "result": result}
         save_run(args.save, record, getattr(module, "curves", None))
     return result
+
+
+def write_progress(folder: Path, args, preset, desc: str, epoch: int, history: dict) -> None:
+    """``folder/progress.json``: how far a run has got (its history so far), so that a run cut short still tells."""
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"experiment": args.experiment, "preset_name": args.preset, "preset": asdict(preset), "part": desc,
+              "epochs_done": epoch, "history": history}
+    (folder / "progress.json").write_text(json.dumps(record, indent=1, default=float))
 
 
 def override(preset, assignments: list[str]):
@@ -172,11 +235,23 @@ def override(preset, assignments: list[str]):
             changes[name] = raw.lower() in ("true", "1")
         elif isinstance(current, tuple):
             changes[name] = tuple(v for v in raw.split(",") if v)
-        elif current is None:
-            changes[name] = raw
+        elif current is None:  # a field whose default is None: a number, none, or the text as given
+            changes[name] = parse_plain(raw)
         else:
             changes[name] = type(current)(raw)
     return replace(preset, **changes)
+
+
+def parse_plain(raw: str):
+    """``"12"`` -> 12, ``"0.5"`` -> 0.5, ``"none"`` -> None, anything else stays text."""
+    if raw.lower() == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
 
 
 def run_environment(device: torch.device) -> dict:

@@ -2,7 +2,7 @@
 
 Expected values are computed here, in the grader: the NumPy reference and
 ``torch.nn.LSTMCell`` for the LSTM step, the torch language model rebuilt from a
-plain-data description of the student's Keras model (``autograder.transplant``), and
+plain-data description of the student's Keras model (``autograder.transplants``), and
 ``solutions.sampling`` for temperature. The student's kernel only computes with their
 own functions on inputs sent from here.
 """
@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, lstm_lm_from_description, reference_probabilities
-from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.grading.checks import Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import reading
+from autograder.transplants.recurrent import lstm_lm_from_description, reference_probabilities
 from seqgen.checks import check_probabilities
 from solutions.numpy_layers import lstm_step as reference_lstm_step
 from solutions.sampling import apply_temperature as reference_apply_temperature
@@ -83,9 +85,8 @@ def _(k):
         expect.close(got_h, want_h, f"h_next for {what}", atol=STEP_ATOL, rtol=STEP_RTOL)
         expect.close(got_c, want_c, f"c_next for {what}", atol=STEP_ATOL, rtol=STEP_RTOL)
         if what.startswith("B, D, H"):
-            th, tc = _torch_cell(args)
-            expect.close(got_h, th, f"h_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
-            expect.close(got_c, tc, f"c_next for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
+            for name, got, want in zip(("h_next", "c_next"), (got_h, got_c), _torch_cell(args), strict=True):
+                expect.close(got, want, f"{name} for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
         for (name, before), now in zip_checked(f"the inputs after the call for {what}", list(zip(NAMES, args, strict=True)), after):
             expect.equal(now, before, f"the input {name} after the call for {what} (unchanged)")
 
@@ -93,8 +94,8 @@ def _(k):
 # --------------------------------------------------------------------------- Exercise 2
 
 # Runs in the kernel: build the student's model, give it random weights drawn here (so that every parameter
-# matters; autograder.verify.SentWeights), describe it as plain data and run it on the batches we send. The
-# description is verified against the weights sent.
+# matters; autograder.grading.verify.SentWeights), describe it as plain data and run it on the batches we send.
+# The description is verified against the weights sent.
 LM = DESCRIBE_SOURCE + (
     "_model = build_lstm_lm(V, E, H)\n"
     "_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer\n"
@@ -131,12 +132,8 @@ def _(k):
             description, outputs = items(k.run(LM, V=V, E=E, H=H, batches=batches), 2, what)
         expect.type(description, list, f"{what}: the model's description")
         expect_sent_weights(description, sent.sent, what)
-        try:
+        with reading(what, "the model could not be read as Embedding -> LSTM -> Dense"):
             reference, gives_probabilities = lstm_lm_from_description(description)
-        except TransplantError as exc:
-            raise CheckFailed(f"{what}: {exc}") from None
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-            raise CheckFailed(f"{what}: the model could not be read as Embedding -> LSTM -> Dense ({exc!r})") from None
         expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
         emb = reference.embedding.weight.shape
         expect.equal(tuple(emb), (V, E), f"{what}: the Embedding's (input_dim, output_dim)")

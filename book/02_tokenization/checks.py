@@ -12,8 +12,8 @@ import string
 
 import numpy as np
 
-from autograder.checking import Checks, expect
-from autograder.verify import items, zip_checked
+from autograder.grading.checks import Checks, expect
+from autograder.grading.verify import items, zip_checked
 from seqgen import corpora
 from solutions.chars import CharTokenizer as ReferenceTokenizer
 from solutions.chars import pad_batch as reference_pad_batch

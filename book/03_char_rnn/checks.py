@@ -2,7 +2,7 @@
 
 The student's kernel builds and runs their code; here, in the grader, the reference
 (``solutions.chars``, ``solutions.sampling``) and the PyTorch CharRNN, rebuilt from a
-plain-data description of the student's Keras model (``autograder.transplant``),
+plain-data description of the student's Keras model (``autograder.transplants``),
 give the expected values. Random weights and batches are drawn from seeds we fix.
 """
 
@@ -13,9 +13,11 @@ import re
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, Opaque, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, charrnn_from_description, normalise, reference_probabilities
-from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.grading.checks import CheckFailed, Checks, Opaque, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, normalise
+from autograder.transplants.recurrent import charrnn_from_description, reference_probabilities
 from solutions.chars import windows as reference_windows
 from solutions.sampling import apply_temperature, sample_or_greedy
 
@@ -34,15 +36,13 @@ def _(k):
         ids = rng.integers(0, 30, size=L)
         what = f"windows of {L} ids, n_steps={n_steps}, shift={shift}"
         got, after = items(k.run("result = (make_windows(ids, n_steps, shift), ids)", ids=ids, n_steps=n_steps, shift=shift), 2, what)
-        want = reference_windows(ids, n_steps, shift)
-        expect.array(got, what, shape=want.shape, kind="i")  # ids as floats would break Embedding lookups
-        expect.equal(got, want, what)
+        expect.same_array(got, reference_windows(ids, n_steps, shift), what, kind="i")  # float ids break Embedding lookups
         expect.equal(after, ids, f"the ids after the call ({what}; unchanged)")
     got = k.run("result = make_windows(ids, 2, 2)", ids=np.arange(7, dtype=np.int32))
     expect.array(got, "windows of int32 ids", shape=(3, 3), kind="i")
 
 
-# Runs in the kernel: the student's model with weights drawn here (autograder.verify.SentWeights), described
+# Runs in the kernel: the student's model with weights drawn here (autograder.grading.verify.SentWeights), described
 # as plain data. The description is verified against the weights sent: a model that describes weights it does
 # not compute with fails.
 BUILD = DESCRIBE_SOURCE + (

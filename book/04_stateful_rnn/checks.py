@@ -12,9 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError, charrnn_from_description, normalise
-from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, normalise
+from autograder.transplants.recurrent import charrnn_from_description
 from solutions.chars import stateful_batches as reference_stateful_batches
 
 checks = Checks()
@@ -37,13 +39,11 @@ def _(k):
         what = f"batches of {N} ids, batch_size={B}, n_steps={T}"
         got, after = items(k.run("result = (stateful_batches(ids, batch_size, n_steps), ids)", ids=ids, batch_size=B, n_steps=T),
                            2, what)
-        want = reference_stateful_batches(ids, B, T)
-        expect.array(got, what, shape=want.shape, kind="i")  # ids as floats would break Embedding lookups
-        expect.equal(got, want, what)
+        expect.same_array(got, reference_stateful_batches(ids, B, T), what, kind="i")  # float ids break Embedding lookups
         expect.equal(after, ids, f"the ids after the call ({what}; unchanged)")
 
 
-# Runs in the kernel: the student's model with weights drawn here (autograder.verify.SentWeights; its
+# Runs in the kernel: the student's model with weights drawn here (autograder.grading.verify.SentWeights; its
 # description is verified against them); three consecutive chunks fed in order (the state carried), then the
 # same chunks after a reset of every stateful layer.
 BUILD = DESCRIBE_SOURCE + (

@@ -1,7 +1,7 @@
 """Hidden checks of chapter 5 (seq2seq).
 
 The student's kernel only computes: it runs their functions on inputs drawn here, builds
-their Keras models and describes them as plain data (``autograder.transplant``), or runs
+their Keras models and describes them as plain data (``autograder.transplants``), or runs
 their greedy loop on models that are stand-ins computed here. The expected values come
 from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model
 in PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and PyTorch's autograd.
@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder import transplant as tp
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.grading.checks import CheckFailed, Checks, autograd, expect, randomise, torch_leaves
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants import layers as tp
+from autograder.transplants.describe import DESCRIBE_SOURCE
 from solutions import numpy_seq2seq as ns
 from solutions.numpy_layers import lstm_step
 from solutions.char_seq2seq import CharSeq2seq, CharSeq2seqConfig
@@ -64,10 +65,10 @@ def _(k):
 
 # --------------------------------------------------------------------------- 2. the Keras models
 
-# Runs in the kernel: the student's three models, weights drawn here (autograder.verify.SentWeights) set
+# Runs in the kernel: the student's three models, weights drawn here (autograder.grading.verify.SentWeights) set
 # through the training model, their outputs on one batch and their descriptions (plain data), which are
 # verified against the weights sent.
-BUILD = tp.DESCRIBE_SOURCE + '''
+BUILD = DESCRIBE_SOURCE + '''
 _conv = keras.ops.convert_to_numpy
 def _all(out):
     return [_conv(o) for o in out] if isinstance(out, (list, tuple)) else _conv(out)
@@ -115,7 +116,7 @@ def _reference_model(descriptions, Vs, Vt, D, H):
                 f"layer objects (shared weights): the inference models use {inference}, the training model {trained}"
                 + (f"; it lacks {missing} (is its decoder started from the encoder's [h, c]?)" if missing else ""))
     try:
-        tp._all_steps(dec_lstm)
+        tp.all_steps(dec_lstm)
         expect.true(tp.outputs_probabilities(dense), f"{dense['name']}: expected a softmax output (probabilities)")
         ref = CharSeq2seq(CharSeq2seqConfig(src_vocab=Vs, tgt_vocab=Vt, embed_dim=D, latent_dim=H))
         tp.copy_embedding(src_embed, ref.src_embedding)
@@ -315,17 +316,15 @@ LAYERS = (
 
 def _reference(rng, V, D, H):
     ref = ns.Decoder(V, D, H, rng)
-    for p in ref.params:
-        p[...] = rng.normal(0, 0.5, size=p.shape)
+    randomise(ref.params, rng)
     return ref
 
 
 def _torch_scores(weights, xs, h):
     """Scores of the decoder written in PyTorch (float64), with h and the weights as leaves for autograd."""
-    E, Wx, Wh, b, Wa, ba = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights)
-    ht = torch.tensor(h, dtype=torch.float64, requires_grad=True)
+    ht, E, Wx, Wh, b, Wa, ba = torch_leaves(h, *weights)
     states = lstm_states(E[torch.as_tensor(xs)], ht, Wx, Wh, b)  # (B, T, H)
-    return states @ Wa + ba, ht, [E, Wx, Wh, b, Wa, ba]  # (B, T, V)
+    return states @ Wa + ba, [ht, E, Wx, Wh, b, Wa, ba]  # (B, T, V), and the leaves
 
 
 FORWARD = LAYERS + (
@@ -352,8 +351,7 @@ def _(k):
                                                      4, what)
         expect.array(got, what, shape=(B, T, V), kind="f")
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        with torch.no_grad():
-            want = _torch_scores(weights, xs, h)[0].numpy()
+        want = _torch_scores(weights, xs, h)[0].detach().numpy()
         expect.close(got, want, f"{what} against the network written in PyTorch", atol=ATOL, rtol=RTOL)
         expect.equal(h_after, h, "the context h after the call (unchanged)")
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
@@ -387,14 +385,10 @@ def _(k):
         dh, grads, dscore_after = items(k.run(BACKWARD, weights=weights, xs=xs, h=h, dscore=dscore, V_=V, D=D, H=H), 3, what)
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
         ref.forward(xs, h)
-        want_dh = ref.backward(dscore)
-        expect.close(dh, want_dh, f"dh for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        scores, ht, params = _torch_scores(weights, xs, h)
-        (scores * torch.from_numpy(dscore)).sum().backward()
-        expect.close(dh, ht.grad.numpy(), f"dh for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
-        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what} (one per weight)",
-                                           list(zip(NAMES, ref.grads, params, strict=True)), grads):
+        torch_dh, *torch_grads = autograd(*_torch_scores(weights, xs, h), dscore)
+        expect.gradient(dh, ref.backward(dscore), torch_dh, f"dh for {what}", atol=ATOL, rtol=RTOL)
+        expected = list(zip(NAMES, ref.grads, torch_grads, strict=True))
+        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what} (one per weight)", expected, grads):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
-            expect.close(g, w, f"gradient of {name} for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-            expect.close(g, p.grad.numpy(), f"gradient of {name} for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
+            expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)
         expect.equal(dscore_after, dscore, f"dscore after the call (unchanged) for {what}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, expect
-from autograder.verify import items, zip_checked
+from autograder.grading.checks import Checks, autograd, expect, randomise, torch_leaves
+from autograder.grading.verify import items, zip_checked
 from solutions import numpy_seq2seq as ns
 from solutions.torch_lstm import lstm_states
 
@@ -56,21 +56,19 @@ def _(k):
 
 def _reference(rng, B, T, V, D, H):
     ref = ns.PeekyDecoder(V, D, H, rng)
-    for p in ref.params:
-        p[...] = rng.normal(0, 0.5, size=p.shape)
+    randomise(ref.params, rng)
     return ref
 
 
 def _torch_scores(weights, xs, h):
-    """Scores and their autograd gradients (w.r.t. h and every weight) for loss = sum(scores * R)."""
-    E, Wx, Wh, b, Wa, ba = (torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights)
-    ht = torch.tensor(h, dtype=torch.float64, requires_grad=True)
+    """Scores of the Peeky decoder written in PyTorch (float64), and the leaves for autograd (h, then every weight)."""
+    ht, E, Wx, Wh, b, Wa, ba = torch_leaves(h, *weights)
     B, T = xs.shape
     H = h.shape[1]
     hs = ht[:, None, :].expand(B, T, H)
     u = torch.cat([hs, E[torch.as_tensor(xs)]], dim=2)  # (B, T, H + D)
     scores = torch.cat([hs, lstm_states(u, ht, Wx, Wh, b)], dim=2) @ Wa + ba  # (B, T, V)
-    return scores, ht, [E, Wx, Wh, b, Wa, ba]
+    return scores, [ht, E, Wx, Wh, b, Wa, ba]
 
 
 @checks.exercise("peeky_forward")
@@ -90,8 +88,7 @@ def _(k):
         expect.array(got, what, shape=(B, T, V), kind="f")
         float64(got, what)
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        with torch.no_grad():
-            want = _torch_scores(weights, xs, h)[0].numpy()
+        want = _torch_scores(weights, xs, h)[0].detach().numpy()
         expect.close(got, want, f"{what} against the same network in PyTorch", atol=ATOL, rtol=RTOL)
         expect.equal(h_after, h, "the context h after the call (unchanged)")
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
@@ -127,15 +124,12 @@ def _(k):
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
         float64(dh, f"dh for {what}")
         ref.forward(xs, h)
-        want_dh = ref.backward(dscore)
-        expect.close(dh, want_dh, f"dh for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-        scores, ht, params = _torch_scores(weights, xs, h)
-        (scores * torch.from_numpy(dscore)).sum().backward()
-        expect.close(dh, ht.grad.numpy(), f"dh for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
+        torch_dh, *torch_grads = autograd(*_torch_scores(weights, xs, h), dscore)
+        expect.gradient(dh, ref.backward(dscore), torch_dh, f"dh for {what}", atol=ATOL, rtol=RTOL)
         # layers.grads comes from the kernel: as many gradients as weights, or the check fails (an emptied
         # list must not shorten the comparison).
-        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what}", list(zip(NAMES, ref.grads, params, strict=True)), grads):
+        expected = list(zip(NAMES, ref.grads, torch_grads, strict=True))
+        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what}", expected, grads):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
             float64(g, f"gradient of {name} for {what}")
-            expect.close(g, w, f"gradient of {name} for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
-            expect.close(g, p.grad.numpy(), f"gradient of {name} for {what} against PyTorch autograd", atol=ATOL, rtol=RTOL)
+            expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)

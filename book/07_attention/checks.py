@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError
-from autograder.transplant_attention import attention_probabilities, attention_seq2seq_from_description
-from autograder.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
-from autograder.wiring import attention_seq2seq_candidates
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants.attention import attention_probabilities, attention_seq2seq_from_description
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError, reading
+from autograder.transplants.wiring import attention_seq2seq_candidates
 from seqgen.checks import check_probabilities
 from solutions import beam
 from solutions import numpy_attention as na
@@ -308,7 +309,7 @@ def _judge_beam(k, V, start, tables, cases, ties):
 # --------------------------------------------------------------------------- Exercise 6 (the Keras model)
 
 # Runs in the kernel: the student's model, built by one call (a subclassed model has no weights before), given
-# weights drawn here (autograder.verify.SentWeights; its description is verified against them), described.
+# weights drawn here (autograder.grading.verify.SentWeights; its description is verified against them), described.
 MODEL = DESCRIBE_SOURCE + (
     "keras.utils.set_random_seed(seed)\n"
     "_model = build_attention_seq2seq(V_, D, H, question_len=S, answer_len=T, score=score)\n"
@@ -346,13 +347,14 @@ def _(k):
         kinds = [layer.get("class") for layer in description]
         expect.true(ATTENTION_CLASS[score] in kinds, f"{what}: expected a keras.layers.{ATTENTION_CLASS[score]} layer, "
                                                      f"got layers {', '.join(map(str, kinds))}")
+
         got = expect.array(probs, f"{what}: the outputs", shape=(3, T, V), kind="f")
         check_probabilities(got, f"{what}: the outputs (a distribution at each step)", atol=1e-4)
         candidates, errors = [], []
         for candidate in attention_seq2seq_candidates(description):
             try:
                 candidates.append(_reference_of(candidate, what))
-            except CheckFailed as exc:
+            except (CheckFailed, TransplantError) as exc:
                 errors.append(exc)
         if not candidates:
             raise errors[0]
@@ -365,11 +367,7 @@ def _(k):
 
 def _reference_of(description, what):
     """The torch reference holding a (wired) description; a description that cannot be read fails the check."""
-    try:
+    with reading(what, "the model could not be read as the attention seq2seq described"):
         reference, gives_probabilities = attention_seq2seq_from_description(description)
-    except TransplantError as exc:
-        raise CheckFailed(f"{what}: {exc}") from None
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
-        raise CheckFailed(f"{what}: the model could not be read as the attention seq2seq described ({exc!r})") from None
     expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
     return reference

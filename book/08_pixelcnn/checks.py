@@ -2,8 +2,8 @@
 
 The reference (``solutions.pixelcnn``), torch and NumPy compute the expected values here, in
 the grader. The Keras layers are built in the student's kernel, described as plain data
-(``autograder.transplant.DESCRIBE_SOURCE``) and copied into the torch reference
-(``autograder.transplant_conv``); the sampler and bits/dim run on small stand-in models
+(``autograder.transplants.describe.DESCRIBE_SOURCE``) and copied into the torch reference
+(``autograder.transplants.conv``); the sampler and bits/dim run on small stand-in models
 defined in the kernel, whose distributions the check knows.
 """
 
@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import Checks, CheckFailed, expect
-from autograder.transplant import DESCRIBE_SOURCE, TransplantError
-from autograder.transplant_conv import masked_conv_from, residual_block_from
-from autograder.verify import SentWeights, expect_sent_weights, float_scalar, items
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SentWeights, expect_sent_weights, float_scalar, items
+from autograder.transplants.conv import masked_conv_from, residual_block_from
+from autograder.transplants.describe import DESCRIBE_SOURCE
+from autograder.transplants.layers import TransplantError
 from solutions.pixelcnn import causal_mask as reference_mask
 
 checks = Checks()

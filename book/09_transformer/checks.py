@@ -3,7 +3,7 @@
 Expected values come from the NumPy references (``solutions.numpy_transformer``), PyTorch
 (``scaled_dot_product_attention``; the GPT's ``CausalSelfAttention`` for multi-head attention) and,
 for the Keras block, the torch reference's post-norm block holding the student's weights
-(``autograder.transplant_transformer``), all computed here, in the grader.
+(``autograder.transplants.transformer``), all computed here, in the grader.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from autograder.checking import CheckFailed, Checks, expect
-from autograder.transplant import TransplantError
-from autograder.transplant_transformer import BLOCK_DESCRIBE_SOURCE, block_outputs, post_norm_blocks
-from autograder.verify import SentWeights, expect_sent_weights, items, zip_checked
+from autograder.grading.checks import Checks, expect
+from autograder.grading.verify import SentWeights, expect_sent_weights, items, zip_checked
+from autograder.transplants.describe import BLOCK_DESCRIBE_SOURCE
+from autograder.transplants.layers import reading
+from autograder.transplants.transformer import block_outputs, post_norm_blocks
 from seqgen.checks import check_probabilities
 from solutions import numpy_transformer as nt
 from solutions.gpt import CausalSelfAttention, GPTConfig
@@ -176,7 +177,7 @@ def _(k):
 
 # --------------------------------------------------------------------------- Exercise 5
 
-# Runs in the kernel: the student's layer given tables drawn here (autograder.verify.SentWeights); the tables
+# Runs in the kernel: the student's layer given tables drawn here (autograder.grading.verify.SentWeights); the tables
 # it reports are verified against them, and the expected vectors come from the tables sent.
 EMBED = (
     "keras.utils.set_random_seed(seed)\n"
@@ -217,7 +218,7 @@ def _(k):
 
 # --------------------------------------------------------------------------- Exercise 6
 
-# Runs in the kernel: the student's block given weights drawn here (autograder.verify.SentWeights: N(0, 0.5), plus 1
+# Runs in the kernel: the student's block given weights drawn here (autograder.grading.verify.SentWeights: N(0, 0.5), plus 1
 # for a LayerNorm's gamma); its description is verified against them.
 BLOCK = BLOCK_DESCRIBE_SOURCE + (
     "keras.utils.set_random_seed(seed)\n"
@@ -258,12 +259,8 @@ def _(k):
         dropouts = [p for p in parts if p["class"] == "Dropout"]
         expect.true(len(dropouts) == 2 and all(abs(p["config"].get("rate", -1) - rate) < 1e-9 for p in dropouts),
                     f"{what}: expected two Dropout({rate}) layers, got rates {[p['config'].get('rate') for p in dropouts]}")
-        try:
+        with reading(what, "the block could not be read as the post-norm block described"):
             blocks, sizes = post_norm_blocks(parts)
-        except TransplantError as exc:
-            raise CheckFailed(f"{what}: {exc}") from None
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError, StopIteration) as exc:
-            raise CheckFailed(f"{what}: the block could not be read as the post-norm block described ({exc!r})") from None
         expect.equal(sizes, (h, kd, ff), f"{what}: (heads, key_dim, ff_dim) of its layers")
         epsilons = [p["config"].get("epsilon") for p in parts if p["class"] == "LayerNormalization"]
         expect.true(all(isinstance(e, (int, float)) and abs(e - LN_EPSILON) <= 1e-12 for e in epsilons),

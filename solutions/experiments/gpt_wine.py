@@ -16,6 +16,7 @@ import torch
 from seqgen.datasets.wine import wine_review_data
 
 from ..gpt import GPT, GPTConfig
+from ..sources import GDL2, GDL2_CODE, Metric, Source, key
 from ..train import batches, fit
 
 
@@ -46,6 +47,23 @@ PRESETS = {
     "full": WinePreset(vocab_size=10_000, seq_len=80, embed_dim=256, num_heads=2, key_dim=256, ff_dim=256, n_blocks=1,
                        batch_size=32, epochs=5),
 }
+
+CHAPTER = "09_transformer"
+MIRRORS = {"WINE_VOCAB": "vocab_size", "WINE_LEN": "seq_len", "WINE_EMBED": "embed_dim", "WINE_FF": "ff_dim",
+           "WINE_BATCH": "batch_size", "WINE_EPOCHS": "epochs", "WINE_LR": "lr"}
+DATA = {"cpu": ("wine_reviews_5k",), "full": ("wine_reviews_130k",)}
+SOURCE = Source(
+    title="GPT on wine reviews", citation=f"{GDL2}, ch. 9",
+    where=f"ch. 9's GPT ({GDL2_CODE}, `notebooks/09_transformer/gpt/gpt.ipynb`)",
+    settings="130k wine reviews, vocabulary 10,000, length 80, width 256, 2 heads of key size 256, feed-forward 256, "
+             "1 block, batch 32, 5 epochs, Adam",
+    figure="samples only (its training loss counts padding tokens)", measure="none: the source shows generated reviews",
+    bar="report validation perplexity over real tokens (padding masked)",
+    metrics=(Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),),
+    needs="the full 130k wine reviews (Kaggle zynicide/wine-reviews, `winemag-data-130k-v2.json`; the course's offline "
+          "data mirror has a 5,000-review subset): put it in the cache or a mirror as "
+          "`wine-reviews/winemag-data-130k-v2.json`",
+)
 
 
 def wine_config(preset: WinePreset, vocab_size: int, pad_id: int) -> GPTConfig:

@@ -11,6 +11,7 @@ from seqgen import corpora
 
 from .. import text
 from ..lstm_lm import LSTMLanguageModel, LSTMLMConfig
+from ..sources import GDL2, GDL2_CODE, Metric, Source, key
 from ..train import batches, fit, perplexity, sequence_cross_entropy
 
 
@@ -34,6 +35,22 @@ PRESETS = {
     # Generative Deep Learning 2nd ed. ch.5: vocab 10k, length 200, embedding 100, LSTM 128, batch 32, 25 epochs.
     "full": LMPreset(corpus="epirecipes", vocab_size=10000, seq_len=200, embed_dim=100, hidden=128, batch_size=32, epochs=25),
 }
+
+CHAPTER = "01_lstm_intro"
+MIRRORS = {"VOCAB_SIZE": "vocab_size", "SEQ_LEN": "seq_len", "EMBED_DIM": "embed_dim", "HIDDEN": "hidden",
+           "BATCH_SIZE": "batch_size", "EPOCHS": "epochs", "LEARNING_RATE": "lr"}
+DATA = {"cpu": ("ag_news_test",), "full": ("epirecipes",)}
+SOURCE = Source(
+    "LSTM language model on recipes", f"{GDL2}, ch. 5",
+    f"ch. 5's LSTM on the Epicurious recipes ({GDL2_CODE}, `notebooks/05_autoregressive/01_lstm/lstm.ipynb`)",
+    "Epicurious recipes, vocabulary 10,000, length 200, Embedding 100, LSTM 128, batch 32, 25 epochs",
+    "samples only", "none: the source shows generated recipes, no held-out figure",
+    "report validation perplexity (real tokens only) on a held-out tenth of the recipes",
+    (Metric("validation perplexity", key("val_perplexity"), higher_is_better=False),),
+    needs="the full Epicurious file (Kaggle \"epirecipes\", `full_format_recipes.json`, about 35 MB; the course's "
+          "offline data mirror has only its first 29 recipes): put it in the cache or a mirror as "
+          "`epirecipes/full_format_recipes.json`",
+)
 
 
 def load_documents(corpus: str) -> list[str]:

@@ -1,9 +1,12 @@
-"""One site build shared by every site test, and one offline browser visit of each page.
+"""One site build shared by every site test, one release shared by every test of the student
+notebooks, and one offline browser visit of each page.
 
-The tests of ``test_site.py`` and ``test_browser.py`` use the same session fixtures
-and the same xdist group, so the book is built once per run. Screenshots of every
-page at each width go to ``$SEQGEN_SCREENSHOTS`` (default ``_build/screenshots``):
-CI artefacts, never committed.
+The tests of ``test_site.py``, ``test_browser.py`` and ``test_reader.py`` use the same session
+fixtures and the same xdist group, so the book is built once per run. The student notebooks
+need no site: ``released`` makes them in process (seconds), in whichever worker asks first,
+so the student-environment tests (their own group) run beside the site build instead of after
+it. Screenshots of every page at each width go to ``$SEQGEN_SCREENSHOTS`` (default
+``_build/screenshots``): CI artefacts, never committed.
 """
 
 from __future__ import annotations
@@ -13,25 +16,32 @@ from pathlib import Path
 
 import pytest
 
-from autograder import pipeline
+from autograder import course
+from autograder.publishing import build, release
 from site_browser import PAGE_PROBE, WIDTHS, Browser, BrowserMissing, serve, site_pages
 
-SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", pipeline.ROOT / "_build" / "screenshots"))
+SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", course.ROOT / "_build" / "screenshots"))
+
+
+@pytest.fixture(scope="session")
+def released() -> dict[str, Path]:
+    """Every chapter's student notebook, ``{stem: path}``, released into the course folder (kept when unchanged)."""
+    return {p.parent.name: p for p in release.release()}
 
 
 @pytest.fixture(scope="session")
 def site():
     """Build the book as `make book` does (executions are cached by content).
 
-    The checkout's lock stays held while the tests read the site, so a
+    The checkout's build lock stays held while the tests read the site, so a
     `make book` started beside them waits instead of rewriting what they read.
     """
     prebuilt = os.environ.get("SEQGEN_PREBUILT_SITE")  # a site already built, to rerun the tests on it
     if prebuilt:
         yield Path(prebuilt)
         return
-    with pipeline.checkout_lock():
-        yield pipeline.build_book()
+    with build.build_lock():
+        yield build.build_book()
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,12 @@ import ast
 
 import pytest
 
-from autograder import copies, pipeline
-from autograder.sandbox import answers_of
+from autograder import copies, course
+from autograder.grading.sandbox import answers_of
 
-CHAPTERS = pipeline.chapter_paths()
+CHAPTERS = [c.page for c in course.chapters()]
 ANSWERS = [a for path in CHAPTERS for a in copies.answers(path)]
-SEQGEN = sorted((pipeline.ROOT / "seqgen").rglob("*.py"))
+SEQGEN = sorted((course.ROOT / "seqgen").rglob("*.py"))
 RUN_NODES = 150  # a run of identical statements this big is a pasted block (setup cells share ~20)
 DEFINITION_NODES = 40  # a definition this big, identical in two chapters, is taught code (a one-line loss is not)
 
@@ -91,7 +91,7 @@ def seqgen_cases() -> list:
     out = []
     for path in SEQGEN:
         tree = ast.parse(path.read_text())
-        out += [pytest.param(path, node.name, id=f"{path.relative_to(pipeline.ROOT)}-{node.name}")
+        out += [pytest.param(path, node.name, id=f"{path.relative_to(course.ROOT)}-{node.name}")
                 for node in tree.body if isinstance(node, copies._DEFS)]
     return out
 
@@ -106,7 +106,7 @@ def test_seqgen_holds_only_declared_answers(path, name):
     assert not undeclared, f"seqgen's {name} holds the answer of {', '.join(undeclared)} without declaring it in ANSWERS"
 
 
-@pytest.mark.parametrize("path", SEQGEN, ids=lambda p: str(p.relative_to(pipeline.ROOT)))
+@pytest.mark.parametrize("path", SEQGEN, ids=lambda p: str(p.relative_to(course.ROOT)))
 def test_seqgen_answers_name_real_definitions_and_chapters(path):
     """Does every ANSWERS entry of a seqgen module name one of its definitions and existing chapters?"""
     tree = ast.parse(path.read_text())

@@ -14,12 +14,12 @@ import urllib.parse
 import nbformat
 import pytest
 
-from autograder import pipeline
+from autograder import course
 
 from site_browser import WIDTHS, page_named, site_pages
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
-CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+CHAPTERS = course.stems()
 # A term each chapter's page must be found by, with an excerpt that shows it.
 SEARCH_TERMS = {"01_lstm_intro": "perplexity", "02_tokenization": "punctuation", "03_char_rnn": "Shakespeare",
                 "04_stateful_rnn": "truncated", "05_seq2seq": "encoder", "06_peeky_reverse": "Peeky"}
@@ -161,7 +161,7 @@ def test_student_notebook_link_downloads_the_student_notebook(site, served, brow
         browser.pause(0.2)
     assert done, "clicking the link downloaded nothing"
     nb = nbformat.read(done[0], as_version=4)
-    released = nbformat.read(pipeline.COURSE_DIR / "release" / stem / f"{stem}.ipynb", as_version=4)
+    released = nbformat.read(course.course_dir() / "release" / stem / f"{stem}.ipynb", as_version=4)
     assert nb == released
     offered = set(browser.evaluate("Array.from(document.querySelectorAll('a[href$=\".ipynb\"]')).map(a => a.href)"))
     assert len(offered) == 1 and not browser.evaluate("document.querySelectorAll('.dropdown-download-buttons').length")
@@ -171,7 +171,7 @@ def search_term(stem: str) -> str:
     """The term to search for: from SEARCH_TERMS, else the longest word of the chapter's title."""
     if stem in SEARCH_TERMS:
         return SEARCH_TERMS[stem]
-    title = pipeline.chapter_path(stem).read_text().split("\n# ", 1)[1].split("\n", 1)[0]
+    title = course.chapter(stem).page.read_text().split("\n# ", 1)[1].split("\n", 1)[0]
     return max(re.findall(r"[A-Za-z]+", title), key=len)
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import pkgutil
 import re
+import sys
+from pathlib import Path
 
 import jupytext
 import pytest
 
-from autograder import pipeline
+from autograder import course
 from autograder.tags import exercise_cells
 
-CHAPTERS = pipeline.chapter_paths()
+CHAPTERS = [c.page for c in course.chapters()]
+ROOT = Path(__file__).resolve().parents[2]
+EXPERIMENTS = sorted(m.name for m in pkgutil.iter_modules([str(ROOT / "solutions" / "experiments")]))
 SKELETON = ["Overview", "Prerequisites", "Setup", "Summary", "Exercises recap"]
 
 
@@ -29,71 +34,38 @@ def constants(path) -> dict[str, float]:
     return {k: float(v.replace("_", "")) for k, v in found}
 
 
-def test_chapter1_trains_with_the_cpu_preset():
-    """Does chapter 1's Keras model use exactly the reference's `cpu` preset sizes?"""
-    from solutions.experiments.lstm_lm import PRESETS
+def mirrored(name: str) -> list[tuple[str, float, float]]:
+    """``(constant, the chapter's value, the cpu preset's)`` for every constant experiment ``name`` mirrors."""
+    import importlib
 
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("01_lstm_intro"))
-    assert (c["VOCAB_SIZE"], c["SEQ_LEN"], c["EMBED_DIM"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
-        preset.vocab_size, preset.seq_len, preset.embed_dim, preset.hidden, preset.batch_size, preset.epochs, preset.lr)
-
-
-def test_chapter3_trains_with_the_charrnn_cpu_preset():
-    """Does chapter 3's Keras Char-GRU use exactly the reference's `charrnn` cpu preset?"""
-    from solutions.experiments.charrnn import PRESETS
-
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("03_char_rnn"))
-    assert (c["N_CHARS"], c["N_STEPS"], c["SHIFT"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
-            c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.shift, preset.embed_dim, preset.hidden,
-                                    preset.num_layers, preset.batch_size, preset.epochs, preset.lr)
+    module = importlib.import_module(f"solutions.experiments.{name}")
+    preset, chapter = module.PRESETS["cpu"], constants(ROOT / "book" / module.CHAPTER / f"{module.CHAPTER}.md")
+    rows = []
+    for constant, field in module.MIRRORS.items():
+        assert constant in chapter, f"{module.CHAPTER} defines no top-level constant {constant}"
+        expected = field(preset) if callable(field) else getattr(preset, field)
+        rows.append((constant, chapter[constant], float(expected)))
+    return rows
 
 
-def test_chapter4_trains_with_the_stateful_cpu_preset():
-    """Does chapter 4's stateful Keras GRU use exactly the reference's `stateful_charrnn` cpu preset?"""
-    from solutions.experiments.stateful_charrnn import PRESETS
-
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("04_stateful_rnn"))
-    assert preset.stateful
-    assert (c["N_CHARS"], c["N_STEPS"], c["EMBED_DIM"], c["HIDDEN"], c["NUM_LAYERS"], c["BATCH_SIZE"], c["EPOCHS"],
-            c["LEARNING_RATE"]) == (preset.n_chars, preset.n_steps, preset.embed_dim, preset.hidden, preset.num_layers,
-                                    preset.batch_size, preset.epochs, preset.lr)
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_chapter_trains_with_its_experiments_cpu_preset(name):
+    """Does the chapter that teaches the experiment train with exactly its `cpu` preset (every mirrored constant)?"""
+    rows = mirrored(name)
+    assert len(rows) >= 5, f"{name} mirrors only {len(rows)} chapter constants"
+    differ = [f"{c}: chapter {a:g}, preset {b:g}" for c, a, b in rows if a != b]
+    assert not differ, f"{name}'s cpu preset and its chapter disagree: " + "; ".join(differ)
 
 
-def test_chapter6_trains_with_the_cpu_preset():
-    """Do chapter 6's Keras runs use exactly the reference's `cpu` preset (sizes, epochs, learning rate, clip)?"""
-    from solutions.experiments.seq2seq import PRESETS
+def test_the_preset_check_fails_when_a_constant_differs(tmp_path, monkeypatch):
+    """Would the check catch a chapter whose constant no longer matches the preset (a copy with one constant edited)?"""
+    import shutil
 
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("06_peeky_reverse"))
-    assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
-        preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)
-
-
-def test_chapter5_trains_with_the_cpu_preset():
-    """Does chapter 5's Keras translation model use exactly the reference's `cpu` preset?"""
-    from solutions.experiments.char_seq2seq import PRESETS
-
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("05_seq2seq"))
-    assert (c["N_PAIRS"], c["EMBED_DIM"], c["LATENT_DIM"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"]) == (
-        preset.n_pairs, preset.embed_dim, preset.latent_dim, preset.batch_size, preset.epochs, preset.lr)
-
-
-def test_chapter7_trains_with_the_cpu_preset():
-    """Do chapter 7's Keras runs use exactly the reference's attention_seq2seq `cpu` preset?"""
-    from solutions.experiments.attention_seq2seq import PRESETS
-
-    preset, c = PRESETS["cpu"], constants(pipeline.chapter_path("07_attention"))
-    assert (c["N_TRAIN"], c["N_TEST"], c["WORDVEC"], c["HIDDEN"], c["BATCH_SIZE"], c["EPOCHS"], c["LEARNING_RATE"], c["CLIP"]) == (
-        preset.n_train, preset.n_test, preset.wordvec, preset.hidden, preset.batch_size, preset.epochs, preset.lr, preset.clip)
-
-
-def test_chapter9_trains_with_the_gpt_cpu_presets():
-    """Do chapter 9's Keras runs use exactly the reference's gpt_wine and gpt_shakespeare_char `cpu` presets?"""
-    from solutions.experiments.gpt_shakespeare_char import PRESETS as CHAR
-    from solutions.experiments.gpt_wine import PRESETS as WINE
-
-    w, ch, c = WINE["cpu"], CHAR["cpu"], constants(pipeline.chapter_path("09_transformer"))
-    assert (c["WINE_VOCAB"], c["WINE_LEN"], c["WINE_EMBED"], c["WINE_FF"], c["WINE_BATCH"], c["WINE_EPOCHS"], c["WINE_LR"]) == (
-        w.vocab_size, w.seq_len, w.embed_dim, w.ff_dim, w.batch_size, w.epochs, w.lr)
-    assert (c["N_CHARS"], c["CONTEXT"], c["CHAR_BATCH"], c["CHAR_LR"], c["DROPOUT"]) == (ch.n_chars, ch.context, ch.batch_size, ch.lr, ch.dropout)
-    windows = len(range(0, int(ch.n_chars * 0.9) - ch.context, ch.context))  # the chapter's training windows
-    assert ch.iters == c["CHAR_EPOCHS"] * -(-windows // ch.batch_size)
+    copy = tmp_path / "book" / "06_peeky_reverse"
+    copy.mkdir(parents=True)
+    shutil.copy(ROOT / "book" / "06_peeky_reverse" / "06_peeky_reverse.md", copy)
+    page = copy / "06_peeky_reverse.md"
+    page.write_text(re.sub(r"^HIDDEN = 128\b", "HIDDEN = 256", page.read_text(), count=1, flags=re.M))
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    with pytest.raises(AssertionError, match="HIDDEN: chapter 256, preset 128"):
+        test_chapter_trains_with_its_experiments_cpu_preset("seq2seq")

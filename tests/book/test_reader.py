@@ -9,10 +9,10 @@ import re
 import nbformat
 import pytest
 
-from autograder import pipeline
+from autograder import course
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
-CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+CHAPTERS = course.stems()
 # Visible cells that still import instructor code, being removed on another branch.
 
 
@@ -62,7 +62,7 @@ def test_no_page_points_students_at_the_hidden_reference(visits):
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_student_notebook_names_no_instructor_code(site, stem):
     """Does the student notebook mention `solutions` or import `autograder` anywhere?"""
-    nb = nbformat.read(pipeline.COURSE_DIR / "release" / stem / f"{stem}.ipynb", as_version=4)
+    nb = nbformat.read(course.course_dir() / "release" / stem / f"{stem}.ipynb", as_version=4)
     hits = [c.source[:120] for c in nb.cells if re.search(r"\bsolutions\.|\b(from|import)\s+(solutions|autograder)\b", c.source)]
     assert not hits, hits
 
@@ -70,7 +70,7 @@ def test_student_notebook_names_no_instructor_code(site, stem):
 def book_config() -> dict:
     import yaml
 
-    return yaml.safe_load((pipeline.ROOT / "_config.yml").read_text())
+    return yaml.safe_load((course.ROOT / "_config.yml").read_text())
 
 
 def test_pages_have_licence_authors_and_favicon(visits):

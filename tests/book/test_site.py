@@ -7,11 +7,11 @@ import re
 import nbformat
 import pytest
 
-from autograder import pipeline
-from autograder.tags import exercise_cells
+from autograder import course
+from autograder.publishing import build
 from test_answers_hidden import shown_answers, units  # this folder (pytest's prepend import mode)
 
-CHAPTERS = [p.stem for p in pipeline.chapter_paths()]
+CHAPTERS = course.stems()
 # All site tests share one build: keep them on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
 LEAK = re.compile(r"BEGIN SOLUTION|BEGIN HIDDEN TESTS|(from|import) solutions")
@@ -23,22 +23,21 @@ def text_files(folder):
 
 def test_no_leaks_in_html_or_release(site):
     """Does any file of the HTML site or the release folder mention a solution region, hidden tests or `solutions`?"""
-    folders = [site, pipeline.COURSE_DIR / "release", pipeline.RENDERED_DIR]
+    folders = [site, course.course_dir() / "release", build.RENDERED_DIR]
     hits = [str(f) for folder in folders for f in text_files(folder) if LEAK.search(f.read_text(errors="replace"))]
     assert not hits, hits
-    assert len(text_files(pipeline.COURSE_DIR / "release")) == len(CHAPTERS)
+    assert len(text_files(course.course_dir() / "release")) == len(CHAPTERS)
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_chapter_page_shows_stubs_outputs_and_download(site, stem):
     """Does each page show every exercise as a stub, the reference's passing visible tests, and a student-notebook link?"""
     page = (site / f"{stem}.html").read_text()
-    source = pipeline.read_chapter(pipeline.chapter_path(stem))
-    n_exercises = len(exercise_cells(source))
+    n_exercises = len(course.chapter(stem).exercises)
     assert page.count("NotImplementedError") >= n_exercises
     assert page.count("all visible checks passed") == n_exercises
     assert re.search(rf'href="[^"]*_downloads/[0-9a-f]+/{stem}\.ipynb"', page)
-    rendered = nbformat.read(pipeline.RENDERED_DIR / f"{stem}.ipynb", as_version=4)
+    rendered = nbformat.read(build.RENDERED_DIR / f"{stem}.ipynb", as_version=4)
     errors = [o for c in rendered.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{stem} executed with errors: {[e['ename'] for e in errors]}"
 
@@ -58,7 +57,7 @@ def test_student_notebook_is_the_release(site, stem):
 @pytest.mark.parametrize("stem", CHAPTERS)
 def test_no_student_notebook_shows_an_answer(site, stem):
     """Does no definition (nor the top-level code) of the released student notebook show an exercise's answer?"""
-    nb = nbformat.read(pipeline.COURSE_DIR / "release" / stem / f"{stem}.ipynb", as_version=4)
+    nb = nbformat.read(course.course_dir() / "release" / stem / f"{stem}.ipynb", as_version=4)
     found = units([(list(c.metadata.get("tags", [])), c.source) for c in nb.cells if c.cell_type == "code"])
     shown = {name: shown_answers(node) for name, node in found.items() if shown_answers(node)}
     assert not shown, f"the released {stem} notebook shows answers: {shown}"
@@ -66,7 +65,7 @@ def test_no_student_notebook_shows_an_answer(site, stem):
 
 def test_results_page_has_every_experiment_and_the_chapters_link_to_it(site):
     """Does the built Results page have a section per experiment, and do chapters 5 and 6 link to it?"""
-    from autograder import results
+    from autograder.publishing import results
 
     page = (site / "results.html").read_text()
     for name in results.experiments():

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.sandbox import masked_source
+from autograder.grading.sandbox import masked_source
 from seqgen import charlm
 from solutions.chars import shift_inputs_targets as reference_shift
 from solutions.sampling import apply_temperature

@@ -36,12 +36,12 @@ def page_and_module():
     """seqgen.decoding's definitions and chapter 6's, by name (the page teaches what the module holds)."""
     import ast
 
-    from autograder import pipeline
+    from autograder import course
     from autograder.copies import chapter_definitions
     from seqgen import decoding
 
     module = {n.name: n for n in ast.parse(open(decoding.__file__).read()).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    page = chapter_definitions(next(p for p in pipeline.chapter_paths() if p.stem == "06_peeky_reverse"))
+    page = chapter_definitions(course.chapter("06_peeky_reverse").page)
     return module, page
 
 

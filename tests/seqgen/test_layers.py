@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
-from autograder import pipeline
+from autograder import course
 from autograder.copies import chapter_definitions, normalised_definition
-from autograder.sandbox import masked_source
+from autograder.grading.sandbox import masked_source
 from seqgen import layers
 
 MODULE_DEFS = {node.name: node for node in ast.parse(open(layers.__file__).read()).body
@@ -19,7 +19,7 @@ MODULE_DEFS = {node.name: node for node in ast.parse(open(layers.__file__).read(
 
 def teaching_chapter(name: str):
     """The first chapter whose page defines ``name`` at top level, and that definition."""
-    for path in pipeline.chapter_paths():
+    for path in [c.page for c in course.chapters()]:
         defs = chapter_definitions(path)
         if name in defs:
             return path.stem, defs[name]

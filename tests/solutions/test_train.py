@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -79,3 +81,68 @@ def test_set_overrides_any_field_with_its_type(monkeypatch):
     for bad in ("colour=red", "one_bias=maybe", "epochs"):
         with pytest.raises(SystemExit):
             train.main(["seq2seq", "--preset", "full", "--set", bad])
+
+
+def tiny_regression():
+    """A linear model on y = 2x, with one batch of 8 points per epoch."""
+    torch.manual_seed(0)
+    x = torch.linspace(-1, 1, 8)[:, None]
+    model = torch.nn.Linear(1, 1)
+    loss_fn = lambda m, batch: (torch.nn.functional.mse_loss(m(batch[0]), batch[1]), len(batch[0]))  # noqa: E731
+    return model, (lambda epoch: [(x, 2 * x)]), loss_fn
+
+
+def test_fit_takes_the_optimiser_and_the_schedule():
+    """Does fit build the optimiser the experiment gives, and set every step's learning rate from the schedule?"""
+    model, data, loss_fn = tiny_regression()
+    seen = []
+
+    class Recording(torch.optim.SGD):
+        def step(self, closure=None):
+            seen.append(self.param_groups[0]["lr"])
+            return super().step(closure)
+
+    train.fit(model, data, loss_fn, epochs=3, device=torch.device("cpu"),
+              optimizer=lambda params: Recording(params, lr=0.5), schedule=lambda step: 0.1 * (step + 1))
+    assert seen == pytest.approx([0.1, 0.2, 0.3])
+
+
+def test_early_stopping_stops_and_keeps_the_best_weights():
+    """Does the stop hook end training after `patience` epochs without a better value, and restore the best weights?"""
+    model, data, loss_fn = tiny_regression()
+    scores = iter([3.0, 1.0, 2.0, 2.5, 0.5])  # best after epoch 2, then two worse epochs: stop after epoch 4
+    weights = []
+    early = train.EarlyStopping("val_loss", patience=2)
+
+    def evaluate(m):
+        weights.append(m.weight.detach().clone())
+        return {"val_loss": next(scores)}
+
+    history = train.fit(model, data, loss_fn, epochs=5, lr=0.1, device=torch.device("cpu"), evaluate=evaluate, stop=early)
+    assert history["val_loss"] == [3.0, 1.0, 2.0, 2.5]
+    assert not torch.equal(model.weight, weights[1])
+    early.restore(model)
+    assert torch.equal(model.weight, weights[1])
+
+
+def test_set_reads_numbers_for_fields_that_default_to_none():
+    """Does --set turn '12' into 12 and 'none' into None for a field whose default is None (n_chars, limit)?"""
+    from solutions.experiments.gpt_shakespeare_char import PRESETS
+
+    preset = train.override(PRESETS["full"], ["n_chars=12000", "ff_dim=none"])
+    assert preset.n_chars == 12000 and preset.ff_dim is None
+
+
+def test_save_writes_the_progress_after_every_epoch(tmp_path, monkeypatch):
+    """With --save, does fit write DIR/progress.json after each epoch, so that a run cut short still says how far it got?"""
+    model, data, loss_fn = tiny_regression()
+
+    def fake_run(preset, device):
+        train.fit(model, data, loss_fn, epochs=2, device=device, desc="tiny")
+        assert json.loads((tmp_path / "progress.json").read_text())["epochs_done"] == 2
+        return {"history": {}, "loss": {}}
+
+    monkeypatch.setattr(experiment, "run", fake_run)
+    train.main(["seq2seq", "--preset", "cpu", "--device", "cpu", "--save", str(tmp_path)])
+    progress = json.loads((tmp_path / "progress.json").read_text())
+    assert progress["part"] == "tiny" and len(progress["history"]["loss"]) == 2

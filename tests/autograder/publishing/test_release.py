@@ -1,0 +1,95 @@
+"""Student notebooks, released in process: what nbgrader's generate_assignment writes, without it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbgrader.utils import compute_checksum
+
+from autograder import course
+from autograder.publishing import release
+
+# What `nbgrader generate_assignment` was configured with when the course ran it (autograder/nbgrader_config.py).
+NBGRADER_CONFIG = """
+c = get_config()
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.course_id = "seqgen"
+c.CourseDirectory.db_url = "sqlite:///" + {root!r} + "/gradebook.db"
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+c.ClearOutput.enabled = True
+"""
+
+
+@pytest.mark.slow
+def test_the_release_is_what_nbgrader_generate_assignment_writes(tmp_path):
+    """Is the released notebook, byte for byte, what `nbgrader generate_assignment` makes of the same source?"""
+    stem = "06_peeky_reverse"
+    chapter = course.chapter(stem)
+    nbgrader_course = tmp_path / "nbgrader"
+    source = nbgrader_course / "source" / stem / f"{stem}.ipynb"
+    source.parent.mkdir(parents=True)
+    nbformat.write(chapter.notebook(), source)  # the same cell ids as ours: one read of the chapter
+    (nbgrader_course / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(nbgrader_course)))
+    env = {**os.environ, "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", stem, "--force"], cwd=nbgrader_course, env=env,
+                   check=True, capture_output=True)
+    (ours,) = release.release(tmp_path / "ours", [stem])
+    assert ours.read_bytes() == (nbgrader_course / "release" / stem / f"{stem}.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize("stem", course.stems())
+def test_a_released_notebook_holds_stubs_locked_tests_and_checksums(stem):
+    """Does each answer cell hold the stub in place of its solution, each test cell stay locked and as written,
+    every cell lose its outputs, and every graded cell carry the checksum nbgrader computes?"""
+    chapter = course.chapter(stem)
+    nb = release.student_notebook(chapter)
+    source = chapter.source.cells
+    for ex in chapter.exercises:
+        answer, tests = nb.cells[ex.answer_index], nb.cells[ex.tests_index]
+        unindented = "\n".join(line.strip() for line in answer.source.split("\n"))
+        assert course.STUB in unindented and "BEGIN SOLUTION" not in answer.source
+        assert answer.source.split("\n")[0] == source[ex.answer_index].source.split("\n")[0], "the answer's first line changed"
+        assert answer.metadata["deletable"] is False and "editable" not in answer.metadata
+        assert tests.source == source[ex.tests_index].source
+        assert tests.metadata["deletable"] is False and tests.metadata["editable"] is False
+        assert tests.metadata["nbgrader"]["locked"] and tests.metadata["nbgrader"]["points"] == ex.points
+        for cell in (answer, tests):
+            assert cell.metadata["nbgrader"]["checksum"] == compute_checksum(cell)
+    assert not any(c.get("outputs") or c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+    course.assert_no_leak(nbformat.writes(nb), stem)
+
+
+def test_release_rewrites_only_changed_sources(tmp_path, capsys):
+    """Does a second release of an unchanged chapter keep the release, and does a changed source (here: a stale
+    stamp) release it again?"""
+    where = tmp_path / "course"
+    (released,) = release.release(where, ["02_tokenization"])
+    first = released.stat().st_mtime_ns
+    capsys.readouterr()
+    release.release(where, ["02_tokenization"])
+    assert "source unchanged" in capsys.readouterr().out
+    assert released.stat().st_mtime_ns == first, "the unchanged release was rewritten"
+    (where / "release" / ".02_tokenization.sha256").write_text("0" * 64 + "\n")
+    release.release(where, ["02_tokenization"])
+    assert "released" in capsys.readouterr().out and released.stat().st_mtime_ns != first
+
+
+def test_the_book_build_loads_no_hidden_checks_nor_the_reference(tmp_path):
+    """Do releasing every chapter, its execution key, the site's digest and the rendering of its page run in a
+    process that never loads a checks module, solutions, torch or the grader?"""
+    code = ("import sys\n"
+            "from autograder import course\n"
+            "from autograder.publishing import build, execute, pages, render\n"
+            "from autograder.publishing.release import release\n"
+            "release(sys.argv[1])\n"
+            "build.site_digest(course.chapters())\n"
+            "for c in course.chapters():\n"
+            "    pages.add_glance_box(render.strip(c.notebook()), c.stem)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('seqgen_checks', 'solutions', 'torch', 'autograder.grading'))))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=course.ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout[-2000:]
+    assert len(list(tmp_path.glob("release/*/*.ipynb"))) == len(course.stems())
