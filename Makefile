@@ -26,7 +26,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course]"
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course,cluster]"
 	touch $(STAMP)
 
 book: setup

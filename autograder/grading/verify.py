@@ -39,13 +39,16 @@ def _kind(value: Any) -> str:
 class SentWeights:
     """A stand-in for ``_seqgen_weights(shapes)``: float32 arrays N(0, scale) drawn here, kept in :attr:`sent`.
 
+    ``seed`` is a check's generator (``k.rng(stream)``: drawn per submission) or a seed for one.
+
     ``shapes`` is a list of shapes, or of ``[shape, name]`` pairs; ``shift(name)`` (when given) is added
     to the arrays of that name (a LayerNorm's gamma near 1, say).
     """
 
-    def __init__(self, seed: int, scale: float = 0.4, shift: Callable[[str], float] | None = None,
+    def __init__(self, seed: int | np.random.Generator, scale: float = 0.4, shift: Callable[[str], float] | None = None,
                  max_values: int = MAX_SENT_VALUES):
-        self.rng, self.scale, self.shift, self.max_values = np.random.default_rng(seed), scale, shift, max_values
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.rng, self.scale, self.shift, self.max_values = rng, scale, shift, max_values
         self.sent: list[np.ndarray] = []
 
     def __call__(self, shapes: Any) -> list[np.ndarray]:

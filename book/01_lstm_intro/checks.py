@@ -50,8 +50,7 @@ def _torch_cell(args):
     return th.numpy(), tc.numpy()
 
 
-def _step_cases():
-    rng = np.random.default_rng(100)
+def _step_cases(rng):
     for B, D, H in STEP_SHAPES:
         args = [rng.normal(size=s) for s in [(B, D), (B, H), (B, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
         yield f"B, D, H = {(B, D, H)}", args, reference_lstm_step(*args)
@@ -74,7 +73,7 @@ def _(k):
     c_next = f * c + i * g and h_next = o * tanh(c_next), g = tanh(...), the others sigmoid.
     Equal to the NumPy reference and to torch.nn.LSTMCell for any B, D, H >= 1 (1 included);
     no input is changed by the call."""
-    for what, args, (want_h, want_c) in _step_cases():
+    for what, args, (want_h, want_c) in _step_cases(k.rng(100)):
         out, after = items(k.run(STEP, args=args), 2, f"lstm_step for {what}")
         expect.true(isinstance(out, (tuple, list)) and len(out) == 2,
                     f"lstm_step for {what}: expected a pair (h_next, c_next), got {type(out).__name__}"
@@ -122,12 +121,12 @@ def _(k):
     a separate Softmax or Activation layer; Input or input_shape=; Functional or Sequential).
     It maps ids (B, T) of any B and T to float probabilities (B, T, vocab_size) summing to 1,
     equal to the same weights in the PyTorch reference on the same batch."""
-    rng = np.random.default_rng(11)
+    rng = k.rng(11)
     for seed, ((V, E, H), shapes) in enumerate(LM_CASES):
         # Ids from 1: a padding mask (mask_zero=True) is then irrelevant, and not judged here.
         batches = [rng.integers(1, V, size=s) for s in shapes]
         what = f"build_lstm_lm({V}, {E}, {H})"
-        sent = SentWeights(seed=seed, scale=0.4)
+        sent = SentWeights(k.rng(1100 + seed), scale=0.4)
         with k.swap("_seqgen_weights", sent):
             description, outputs = items(k.run(LM, V=V, E=E, H=H, batches=batches), 2, what)
         expect.type(description, list, f"{what}: the model's description")
@@ -159,8 +158,7 @@ ATOL_ZERO = 1e-11  # a zero must come back below this (eps^(1/T) / Z <= 1e-12 fo
 TEMP = "result = [(apply_temperature(p, t), p) for p, t in cases]\n"
 
 
-def _temperature_cases():
-    rng = np.random.default_rng(7)
+def _temperature_cases(rng):
     logits = rng.normal(0, 1.2, size=(4, 3, 50))  # (4, 3, 50): probabilities from ~1e-3 to ~0.3
     probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
     out = [("a (4, 3, 50) batch", probs, t) for t in (0.05, 0.3, 0.7, 1.0, 1.5, 4.0)]
@@ -185,7 +183,7 @@ def _(k):
     (<= 2e-7 for the p >= 1e-4, T >= 0.05 checked) and gives a zero eps ** (1 / T) (<= 1e-12 at T <= 1).
     So zeros are checked at T <= 1 only, and probabilities below 1e-4 not at all: there eps-smoothing
     is visibly inexact although the answer is right."""
-    cases = _temperature_cases()
+    cases = _temperature_cases(k.rng(7))
     results = k.run(TEMP, cases=[(p, t) for _, p, t in cases])
     for (what, probs, t), pair in zip_checked("apply_temperature: the results of the cases", cases, results):
         label = f"apply_temperature({what}, {t:g})"

@@ -38,7 +38,7 @@ def _(k):
     (and no other character) stands between spaces, runs of spaces are collapsed into one and both
     ends are stripped; letters (their case too), digits and other marks unchanged. Checked on edge
     cases, 200 random texts and 300 AG News titles against the reference."""
-    rng = np.random.default_rng(3)
+    rng = k.rng(3)
     texts = EDGE_TEXTS + _random_texts(rng, 200, 40) + [item.title for item in corpora.ag_news()[:300]]
     got = k.run("result = [pad_punctuation(t) for t in texts]", texts=texts)
     for text, out in zip_checked("pad_punctuation: the results, one per text", texts, got):
@@ -61,8 +61,7 @@ TOKENIZER = (
 )
 
 
-def _tokenizer_cases():
-    rng = np.random.default_rng(5)
+def _tokenizer_cases(rng):
     alphabet = ALPHABET + [" ", "\n", "\t"]
     # The end token's literal text inside a text: decode stops at the id 1, never at the characters "<eos>".
     cases = [(["banana", "cab!"], ["zz"]), (["a<eos>b", "<eos>", "x <eos"], ["eos>"])]
@@ -82,7 +81,7 @@ def _(k):
     shape (0,), integer). decode(ids) for a list or an integer array -> str, padding (0) skipped,
     stopping at the first <eos> (the id 1; the characters "<eos>" in a text are characters like any other);
     decode(encode(text, add_eos=True)) == text."""
-    rng, cases = _tokenizer_cases()
+    rng, cases = _tokenizer_cases(k.rng(5))
     for texts, refit in cases:
         ref = ReferenceTokenizer().fit(texts)
         probes = [rng.integers(0, len(ref), size=12).tolist() for _ in range(4)] + [[0, 0], [1], []]
@@ -119,8 +118,7 @@ def _(k):
 PAD = "result = (pad_batch(seqs, **kwargs), [np.asarray(s).tolist() for s in seqs])\n"
 
 
-def _pad_cases():
-    rng = np.random.default_rng(9)
+def _pad_cases(rng):
     cases = [([[5, 6, 7], [8], [9, 4]], {}), ([[5, 6, 7], [8]], {"max_len": 5}), ([[5, 6, 7], [8]], {"max_len": 2}),
              ([[5, 6], [7]], {"pad_id": -1}), ([[3, 0, 0], [0]], {}), ([[4], [], [2, 2]], {"max_len": 3, "pad_id": 7}),
              ([[1, 2, 3]], {"max_len": 1})]
@@ -139,7 +137,7 @@ def _(k):
     (B, L), each row the sequence's first L tokens then pad_id on the right, and mask a bool array
     (B, L), True exactly at the real tokens (from the lengths, never from the ids); L is the longest
     length, or max_len when given (cutting longer sequences); the sequences are unchanged."""
-    for seqs, kwargs in _pad_cases():
+    for seqs, kwargs in _pad_cases(k.rng(9)):
         what = f"pad_batch({[np.asarray(s).tolist() for s in seqs]}" + "".join(f", {a}={v}" for a, v in kwargs.items()) + ")"
         got, after = items(k.run(PAD, seqs=seqs, kwargs=kwargs), 2, what)
         items(got, 2, f"{what}: expected a pair (ids, mask)")
@@ -154,8 +152,7 @@ def _(k):
 SHIFT = "result = (shift_inputs_targets(ids, mask), ids, mask)\n"
 
 
-def _shift_cases():
-    rng = np.random.default_rng(8)
+def _shift_cases(rng):
     cases = [(np.array([[10, 11, 12, 1], [20, 1, 0, 0]]), np.array([[True] * 4, [True, True, False, False]])),
              (np.array([[7, 0, 5]]), np.array([[True, True, True]])), (np.array([[4, 9]], dtype=np.int32), np.array([[True, False]]))]
     for _ in range(6):
@@ -173,7 +170,7 @@ def _(k):
     each (N, T): inputs = ids[:, :-1] and targets = ids[:, 1:], integer arrays; weights a float array,
     1.0 where mask[:, 1:] is True (the target is a real token, whatever its id) and 0.0 elsewhere;
     ids and mask unchanged. Any N >= 1 and T >= 1."""
-    for ids, mask in _shift_cases():
+    for ids, mask in _shift_cases(k.rng(8)):
         N, T = ids.shape[0], ids.shape[1] - 1
         what = f"shift_inputs_targets of a {ids.shape} batch {ids.tolist()} with mask {mask.astype(int).tolist()}"
         got, ids_after, mask_after = items(k.run(SHIFT, ids=ids, mask=mask), 3, what)

@@ -29,7 +29,7 @@ def _(k):
     """Contract: make_windows(ids (L,) ints, n_steps, shift) -> an INTEGER array (N, n_steps + 1)
     whose row k is ids[k * shift : k * shift + n_steps + 1], for every k whose window is complete
     (and no other); ids unchanged by the call."""
-    rng = np.random.default_rng(4)
+    rng = k.rng(4)
     cases = [(10, 3, 2), (9, 4, 5), (100, 9, 1), (11, 10, 3), (12, 10, 1)]
     cases += [(int(rng.integers(12, 60)), int(rng.integers(1, 11)), int(rng.integers(1, 9))) for _ in range(15)]
     for L, n_steps, shift in cases:
@@ -71,9 +71,9 @@ def _(k):
     tf.nn.softmax, an Activation/Softmax layer; Input or input_shape=). Its layers hold the weights the
     check sets (its description lists exactly those), and its outputs equal the PyTorch CharRNN holding them."""
     for seed, (V, E, H) in enumerate([(23, 5, 7), (70, 16, 20)]):
-        rng = np.random.default_rng(100 + seed)
+        rng = k.rng(100 + seed)
         batches = [rng.integers(0, V, size=(3, 17)), rng.integers(0, V, size=(1, 1)), rng.integers(0, V, size=(2, 40))]
-        sent = SentWeights(seed=100 + seed, scale=0.4)
+        sent = SentWeights(k.rng(1100 + seed), scale=0.4)
         with k.swap("_seqgen_weights", sent):
             layers, outs = items(k.run(BUILD, V_=V, E_=E, H_=H, batches=batches), 2, f"the model for V, E, H = {(V, E, H)}")
         expect_sent_weights(layers, sent.sent, f"the model for V, E, H = {(V, E, H)}")
@@ -135,7 +135,7 @@ def _(k):
     other = draws(k, p, 1.0, 200, seed=6, global_seed=1)
     expect.true(not np.array_equal(first, other), "200 draws with two different rng seeds are identical: use the rng you are given")
     for seed in range(5):
-        q = np.random.default_rng(seed).dirichlet(np.ones(40))
+        q = k.rng(950 + seed).dirichlet(np.ones(40))
         expect.equal(draws(k, q, 0, 3, seed)[0], int(np.argmax(q)), "temperature 0 on a random distribution (the argmax)")
     zero = draws(k, np.array([0.5, 0.0, 0.5]), 0.8, 1000, seed=7)  # (log(p + 1e-12) is fine: 1e-12 ** 1.25 never comes up)
     expect.true(not np.any(zero == 1), "an index of probability 0 was drawn at temperature 0.8")
@@ -169,9 +169,8 @@ RANDOM_GRU = (
 RANDOM_GRU_SHAPES = [(10, 4), (4, 36), (12, 36), (2, 36), (12, 36), (12, 36), (2, 36), (12, 10), (10,)]
 
 
-def random_gru(seed: int):
+def random_gru(rng: np.random.Generator):
     """The weights RANDOM_GRU's model gets, and the torch CharRNN holding them."""
-    rng = np.random.default_rng(seed)
     weights = [rng.normal(0, 0.8, size=s).astype(np.float32) for s in RANDOM_GRU_SHAPES]
     gru = {"units": 12, "return_sequences": True, "activation": "tanh", "recurrent_activation": "sigmoid", "reset_after": True}
     layers = [{"class": "Embedding", "name": "embedding", "config": {}, "weights": weights[:1], "inbound": []},
@@ -247,9 +246,9 @@ def _(k):
     sampler in place of the student's (a wrong sampler costs only its own exercise)."""
     common = dict(h_index=H_INDEX, h_vocab=H_VOCAB)
     for seed in range(3):
-        prompt = "".join(np.random.default_rng(seed).choice(list("abcdefgh"), size=4))
+        prompt = "".join(k.rng(900 + seed).choice(list("abcdefgh"), size=4))
         sampler = Sampler()
-        weights, reference = random_gru(seed)
+        weights, reference = random_gru(k.rng(910 + seed))
         with k.swap("sample_with_temperature", sampler):
             got, gen = items(k.run(RANDOM_GRU, seed=seed, weights=weights, prompt=prompt, n_chars=15, **common), 2,
                              f"generate_text's result for prompt {prompt!r}")

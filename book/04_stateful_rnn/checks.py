@@ -28,7 +28,7 @@ def _(k):
     L = N // B, stream i = ids[i L : (i + 1) L], n_batches = (L - 1) // T and
     batches[t, i] = stream_i[t T : t T + T + 1] (so row i of batch t + 1 continues row i of batch t);
     ids unchanged by the call."""
-    rng = np.random.default_rng(6)
+    rng = k.rng(6)
     cases = [(20, 2, 3), (23, 2, 3), (21, 2, 3), (40, 1, 7), (50, 5, 9), (33, 4, 1)]
     while len(cases) < 20:  # random sizes with at least one batch (the chapter's texts give hundreds)
         N, B, T = int(rng.integers(20, 400)), int(rng.integers(1, 7)), int(rng.integers(1, 12))
@@ -70,11 +70,11 @@ def _(k):
     chunks, its outputs (B, T, V) equal the PyTorch CharRNN holding the same weights and carrying its
     state from chunk to chunk; after a reset it starts from zeros again."""
     for seed, (V, E, H, B) in enumerate([(15, 3, 6, 2), (40, 8, 12, 4)]):
-        rng = np.random.default_rng(400 + seed)
+        rng = k.rng(400 + seed)
         seq = rng.integers(0, V, size=(B, 13))
         chunks = [seq[:, :5], seq[:, 5:6], seq[:, 6:]]
         what = f"V, E, H, B = {(V, E, H, B)}"
-        sent = SentWeights(seed=400 + seed, scale=0.4)
+        sent = SentWeights(k.rng(1400 + seed), scale=0.4)
         with k.swap("_seqgen_weights", sent):
             layers, carried, again, batch = items(k.run(BUILD, V_=V, E_=E, H_=H, B_=B, chunks=chunks), 4, f"the model for {what}")
         expect_sent_weights(layers, sent.sent, f"the model for {what}")
@@ -148,8 +148,7 @@ FIT = MODEL + (
 )
 
 
-def _weights(seed: int) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
+def _weights(rng: np.random.Generator) -> list[np.ndarray]:
     shapes = [(9, 3), (3, 15), (5, 15), (2, 15), (5, 12), (4, 12), (2, 12), (4, 20), (5, 20), (20,), (5, 9), (9,)]
     return [rng.normal(0, 0.6, size=s).astype(np.float32) for s in shapes]
 
@@ -161,8 +160,8 @@ def _(k):
     (on_test_begin), and at no training or validation batch (the state must flow between batches);
     other layers are left alone (a non-stateful GRU in the model must not break it). In a real fit,
     each epoch's first batch and each validation's first batch start from zeros, later batches do not."""
-    seq = np.random.default_rng(2).integers(0, 9, size=(2, 4))
-    log = k.run(DRIVE, weights=_weights(3), seq=seq, events=[e for e, _ in EVENTS])
+    seq = k.rng(2).integers(0, 9, size=(2, 4))
+    log = k.run(DRIVE, weights=_weights(k.rng(3)), seq=seq, events=[e for e, _ in EVENTS])
     for (event, resets), pair in zip_checked("the states read back after each callback event", EVENTS, log):
         # Three states (the stateful GRU's h, the LSTM's h and c) before and after each event: a list cut short
         # must not make the comparisons below vacuous.
@@ -179,7 +178,7 @@ def _(k):
             expect.true(all(np.array_equal(a, b) for a, b in zip(after, before, strict=True)),
                         f"after {event}: expected the states unchanged (a reset there makes the model stateless), but they changed")
     x = np.tile(seq, (3, 1))  # 3 batches of 2 rows
-    seen = k.run(FIT, weights=_weights(4), x=x, y=x)
+    seen = k.run(FIT, weights=_weights(k.rng(4)), x=x, y=x)
     expect.type(seen, list, "the GRU state at each batch of a real fit")
     firsts = [(kind, b, v) for kind, b, v in seen if b == 0]
     expect.true(len(firsts) == 4 and all(v == 0.0 for _, _, v in firsts),

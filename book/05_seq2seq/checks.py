@@ -46,7 +46,7 @@ def _(k):
     list of the three), each (N, L - 1); decoder_input = target_ids[:, :-1] and decoder_target = target_ids[:, 1:]
     as integer arrays; weights float32, 1.0 where the target is not padding (id 0; the stop
     symbol and every other id count), else 0.0; target_ids unchanged by the call."""
-    rng = np.random.default_rng(4)
+    rng = k.rng(4)
     cases = [_padded_batch(rng, 7, 12), _padded_batch(rng, 1, 2), _padded_batch(rng, 3, 30),
              np.array([[1, 5, 6, 2, 0, 0], [1, 7, 2, 0, 0, 0]], dtype=np.int32)]  # the visible example, as int32
     for ids in cases:
@@ -149,14 +149,14 @@ def _(k):
     The encoder reads its whole source, padding (id 0, on the right) included. The layers hold the weights the
     check sets (the descriptions list exactly those), and each output equals the PyTorch reference holding them."""
     for seed, (Vs, Vt, D, H, B, S, T) in enumerate(MODEL_CASES):
-        rng = np.random.default_rng(50 + seed)
+        rng = k.rng(50 + seed)
         src, tgt = rng.integers(1, Vs, size=(B, S)), rng.integers(1, Vt, size=(B, T))
         if seed == 0:
             src[np.arange(S)[None, :] >= np.array(PADDED_LENGTHS)[:, None]] = 0  # right-padded sources
         h0, c0 = rng.normal(size=(B, H)).astype(np.float32), rng.normal(size=(B, H)).astype(np.float32)
         what = (f"build_translation_models({Vs}, {Vt}, {D}, {H}) on a ({B}, {S}) source and a ({B}, {T}) decoder input"
                 + (" (sources padded with 0 on the right)" if seed == 0 else ""))
-        sent = SentWeights(seed=50 + seed, scale=0.5)
+        sent = SentWeights(k.rng(1050 + seed), scale=0.5)
         with k.swap("_seqgen_weights", sent):
             got = k.run(BUILD, Vs=Vs, Vt=Vt, D=D, H=H, src=src, tgt=tgt, h0=h0, c0=c0)
         expect.type(got, dict, what)
@@ -202,10 +202,9 @@ result = (list(_out) if isinstance(_out, (list, tuple)) or (isinstance(_out, np.
 '''
 
 
-def _network(seed, V=12, D=5, H=24):  # sizes at which random greedy paths vary (smaller ones repeat one id)
+def _network(rng, V=12, D=5, H=24):  # sizes at which random greedy paths vary (smaller ones repeat one id)
     """(encoder, decoder, greedy reference) of a random LSTM seq2seq, in NumPy (fast: a step is one
     call over the wire) with the reference's LSTM step; the stand-ins return float32 as Keras does."""
-    rng = np.random.default_rng(seed)
     enc = [rng.normal(0, 0.8, size=s) for s in [(V, D), (D, 4 * H), (H, 4 * H), (4 * H,)]]
     dec = [rng.normal(0, 0.8, size=s) for s in [(V, D), (D, 4 * H), (H, 4 * H), (4 * H,), (H, V), (V,)]]
 
@@ -281,9 +280,9 @@ def _(k):
     each step's argmax, carrying the decoder's [h, c] from step to step; it stops at stop_id (not
     included) and at no other id (the padding id 0 is an id like any other); models called as
     functions, returning tensors; source unchanged."""
-    rng = np.random.default_rng(21)
+    rng = k.rng(21)
     for seed in range(3):
-        encoder, decoder, greedy = _network(seed)
+        encoder, decoder, greedy = _network(k.rng(210 + seed))
         source = rng.integers(1, 12, size=(1, int(rng.integers(2, 7))))
         path = greedy(source, 1, -1, 15)  # the path with no stop: each case's answer is a prefix of it
         for stop_id, max_len in [(path[5], 15), (99, 15), (99, 4), (path[0], 15), (99, 0)]:
@@ -342,7 +341,7 @@ def _(k):
     before -> affine; equal to the NumPy reference and to the same network in PyTorch;
     h, xs and the layers' weights unchanged."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (5, 6, 9, 4, 6), (2, 3, 11, 5, 4)]):
-        rng = np.random.default_rng(400 + seed)
+        rng = k.rng(400 + seed)
         ref = _reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H))
@@ -376,7 +375,7 @@ def _(k):
     the gradient of sum(scores * dscore) w.r.t. the context h, and fills layers.grads (in place) with
     the gradient of every weight; both equal the NumPy reference and PyTorch's autograd; dscore unchanged."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
-        rng = np.random.default_rng(500 + seed)
+        rng = k.rng(500 + seed)
         ref = _reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h, dscore = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H)), rng.normal(size=(B, T, V))

@@ -42,7 +42,7 @@ def _(k):
     """Contract: x (N, S) int ids -> a new (N, S) integer NumPy array (not a list), row n = row n
     of x reversed; x unchanged by the call; the result is not a view of x (writing into it
     leaves x alone: checked with S = 1 too, where x[:, ::-1] is contiguous)."""
-    rng = np.random.default_rng(3)
+    rng = k.rng(3)
     for shape in [(5, 7), (1, 29), (4, 1), (2, 7)]:
         x = rng.integers(0, 13, size=shape)
         got, after_call, after_write = items(k.run(
@@ -77,7 +77,7 @@ def _(k):
     float64 like the weights, equal to the reference Peeky decoder (context first in [h, x_t] and
     [h, h_t], LSTM started from (h, 0)) and to the same network in PyTorch; h and xs unchanged."""
     for seed, (B, T, V, D, H) in enumerate(SHAPES):
-        rng = np.random.default_rng(200 + seed)
+        rng = k.rng(200 + seed)
         ref = _reference(rng, B, T, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H))
@@ -114,7 +114,7 @@ def _(k):
     gradient of every weight; all float64 like the weights, equal to the NumPy reference and
     PyTorch's autograd."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
-        rng = np.random.default_rng(300 + seed)
+        rng = k.rng(300 + seed)
         ref = _reference(rng, B, T, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h, dscore = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H)), rng.normal(size=(B, T, V))

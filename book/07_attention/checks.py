@@ -51,7 +51,7 @@ def _(k):
     and (B, S); a[b] = softmax over s of h[b] . hs[b, s] (non-negative, rows summing to 1),
     c[b] = sum_s a[b, s] hs[b, s]; finite and exact for scores in the thousands (the softmax is
     shifted); hs and h unchanged."""
-    rng = np.random.default_rng(10)
+    rng = k.rng(10)
     for (B, S, H), scale in [(s, 1.0) for s in SHAPES] + [((2, 6, 4), 30.0)]:
         hs, h = rng.normal(size=(B, S, H)) * scale, rng.normal(size=(B, H)) * scale
         c, a, hs_after, h_after = items(k.run(FORWARD, hs=hs, h=h), 4, "attention_forward's result and its inputs")
@@ -100,7 +100,7 @@ def _(k):
     of the forward pass, -> a tuple (dhs (B, S, H), dh (B, H)) of floats: the gradients of a loss
     whose gradient with respect to the context is dc, equal to PyTorch's autograd and to finite
     differences; the inputs unchanged."""
-    rng = np.random.default_rng(20)
+    rng = k.rng(20)
     for B, S, H in SHAPES:
         hs, h, dc = rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
         a = na.attention_forward(hs, h)[1]
@@ -129,7 +129,7 @@ def _(k):
     """Contract: additive_scores(hs (B, S, H), h (B, H), Wq (H, A), Wk (H, A), v (A,)) -> float scores
     (B, S) with e[b, s] = v . tanh(h[b] Wq + hs[b, s] Wk) (A may differ from H), equal to the NumPy
     reference and PyTorch; the inputs unchanged."""
-    rng = np.random.default_rng(30)
+    rng = k.rng(30)
     for B, S, H, A in [(2, 5, 3, 4), (1, 1, 2, 2), (3, 6, 5, 7)]:
         args = [rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(H, A)), rng.normal(size=(H, A)), rng.normal(size=A)]
         e, *after = items(k.run(ADDITIVE, **dict(zip(["hs", "h", "Wq", "Wk", "v"], args, strict=True))), 6,
@@ -154,7 +154,7 @@ def _(k):
     weights (B, T, S)) of floats; step t equals attention_forward(enc_hs, dec_hs[:, t]) (so weights
     sum to 1 over S, and large scores stay finite); the inputs unchanged. Graded with the reference
     attention_forward in place of the student's."""
-    rng = np.random.default_rng(40)
+    rng = k.rng(40)
     with k.swap("attention_forward", na.attention_forward):
         for (B, S, T, H), scale in [((2, 5, 3, 4), 1.0), ((1, 1, 1, 3), 1.0), ((3, 7, 4, 2), 1.0), ((2, 4, 3, 3), 30.0)]:
             enc_hs, dec_hs = rng.normal(size=(B, S, H)) * scale, rng.normal(size=(B, T, H)) * scale
@@ -196,7 +196,7 @@ def _(k):
     size H -> float (B, S, 2H): [forward LSTM's state s, backward LSTM's state s] at each position,
     the backward LSTM reading xs from right to left, both from zero states; equal to
     torch.nn.LSTM(bidirectional=True) with the same weights; xs unchanged."""
-    rng = np.random.default_rng(50)
+    rng = k.rng(50)
     for B, S, D, H in [(2, 5, 3, 4), (1, 1, 2, 3), (3, 6, 4, 2)]:
         xs = rng.normal(size=(B, S, D))
         wf, wb = ([rng.normal(0, 0.5, size=s) for s in [(D, 4 * H), (H, 4 * H), (4 * H,)]] for _ in range(2))
@@ -262,7 +262,7 @@ def _(k):
     earlier candidate (beam order, then token id). The step is called with prefixes (k, t) beginning with start,
     and may depend on the whole prefix. Width 1 is greedy decoding; width V with max_len 2 is brute force; a width
     below 1 or above V raises ValueError."""
-    rng = np.random.default_rng(60)
+    rng = k.rng(60)
     for V, start in [(3, 0), (5, 2), (7, 6)]:
         end = (start + 1) % V
         cases = [(1, 4, None, 0.0), (1, 5, end, 0.0), (V, 2, None, 0.0), (V, 2, end, 0.0), (V, 2, end, 1.0),
@@ -336,11 +336,11 @@ def _(k):
     holding the weights the check sets (its description lists exactly those) and equal weight for weight to the
     PyTorch reference (solutions.attention) on the batches we send. A subclassed model's layers carry no wiring:
     the assignment of the encoder and decoder roles that reproduces its outputs is the one judged."""
-    rng = np.random.default_rng(70)
+    rng = k.rng(70)
     for seed, ((V, D, H, S, T), score) in enumerate(MODEL_CASES):
         q, d = rng.integers(0, V, size=(3, S)), rng.integers(0, V, size=(3, T))
         what = f"build_attention_seq2seq({V}, {D}, {H}, question_len={S}, answer_len={T}, score={score!r})"
-        sent = SentWeights(seed=70 + seed, scale=0.5)
+        sent = SentWeights(k.rng(1070 + seed), scale=0.5)
         with k.swap("_seqgen_weights", sent):
             description, probs = items(k.run(MODEL, V_=V, D=D, H=H, S=S, T=T, score=score, seed=seed, q=q, d=d), 2, what)
         expect_sent_weights(description, sent.sent, what)

@@ -58,7 +58,7 @@ def _describe_one(k, build: str, x: np.ndarray, seed: int, **inputs) -> tuple[di
         "_described = [d for d in _seqgen_describe(_model)]\n"
         "_out = keras.ops.convert_to_numpy(_model(x, training=False))\n"
         "result = (_described, np.asarray(_out), _made)\n")
-    sent = SentWeights(seed=seed, scale=0.5)
+    sent = SentWeights(k.rng(1000 + seed), scale=0.5)
     with k.swap("_seqgen_weights", sent):
         layers, out, made = items(k.run(code, x=x, **inputs), 3, "the layer's description and output")
     expect.true(isinstance(layers, list) and len(layers) == 1, f"expected one layer in the model, got {len(layers)}")
@@ -77,7 +77,7 @@ def _(k):
     (B, H, W, filters) = activation(conv_same(x, kernel * causal_mask) + bias); trainable weights exactly
     [kernel (k, k, C, filters), bias (filters,)] with k the kernel_size asked for; equal to the torch reference
     holding the weights the check sets."""
-    rng = np.random.default_rng(80)
+    rng = k.rng(80)
     cases = [("A", 4, 3, None, 1), ("B", 4, 3, None, 3), ("A", 3, 5, "relu", 2), ("B", 5, 1, "relu", 4), ("A", 2, 7, None, 1)]
     with k.swap("causal_mask", reference_mask):
         for i, (mask_type, filters, size, activation, channels) in enumerate(cases):
@@ -129,7 +129,7 @@ def _(k):
     relu(MaskedConv2D("B", filters // 2, 3, activation="relu") of relu(1x1 -> filters // 2 of x)));
     uses the chapter's MaskedConv2D once, type B, 3x3 (its relu given as activation= or applied after it: the
     outputs decide); equal to the torch reference holding the weights the check sets."""
-    rng = np.random.default_rng(81)
+    rng = k.rng(81)
     for i, (filters, shape) in enumerate([(8, (2, 6, 7)), (6, (1, 5, 5)), (16, (2, 4, 4))]):
         x = rng.normal(size=shape + (filters,)).astype(np.float32)
         what = f"ResidualBlock({filters}) on {x.shape}"
@@ -238,7 +238,7 @@ model.predict = lambda x, verbose=0, **kw: model(x)
 def _(k):
     """Contract: bits_per_dim(model, inputs (B, H, W, 1), targets (B, H, W) ints) -> a float (Python or NumPy scalar), the mean
     over every pixel of -log2 model(inputs)[..., target]; inputs and targets unchanged."""
-    rng = np.random.default_rng(83)
+    rng = k.rng(83)
     for shape, levels in [((3, 4, 5), 4), ((1, 6, 6), 4), ((5, 2, 3), 7)]:
         targets = rng.integers(0, levels, size=shape)
         inputs = (targets / levels)[..., None].astype(np.float32)

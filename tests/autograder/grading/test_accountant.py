@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -63,18 +64,22 @@ def test_a_forked_child_is_not_counted_twice():
 
 
 def test_files_in_the_sandbox_tmpfs_are_counted(tmp_path):
-    """20 MB written into the sandbox's private /tmp: counted through /proc/<pid>/root?"""
-    from autograder.grading.sandbox import Limits, bwrap_command
+    """20 MB written into the sandbox's private /tmp and 8 MB into its /dev/shm: counted through /proc/<pid>/root?"""
+    from autograder.grading.sandbox import Limits, bwrap_command, claim_uid
 
-    for d in ("w", "c", "conn"):
+    for d in ("w", "c", "s"):
         (tmp_path / d).mkdir()
-    script = "dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>/dev/null; echo ready; sleep 30"
-    cmd = bwrap_command(tmp_path / "w", tmp_path / "c", tmp_path / "conn", Limits(tmp_mb=64)) + ["/bin/sh", "-c", script]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "ready"
-        usage = kernel_memory(proc.pid, tmpfs=("/tmp",))
-        assert 20 * MB <= usage.tmpfs < 24 * MB, usage
-    finally:
-        proc.kill()
-        proc.wait()
+    script = ("dd if=/dev/zero of=/tmp/fill bs=1M count=20 2>/dev/null; dd if=/dev/zero of=/dev/shm/fill bs=1M count=8 2>/dev/null; "
+              "echo ready; sleep 30")
+    limits = Limits(tmp_mb=64, shm_mb=16)
+    with claim_uid(limits) as uid:
+        cmd = bwrap_command(tmp_path / "w", tmp_path / "c", tmp_path / "s", limits, uid if os.geteuid() == 0 else None)
+        proc = subprocess.Popen(cmd + ["/bin/sh", "-c", script], stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout.readline().strip() == "ready"
+            inside = [p.pid for p in psutil.Process(proc.pid).children(recursive=True) if p.name() != "bwrap"][0]
+            usage = kernel_memory(proc.pid, tmpfs=("/tmp", "/dev/shm"), inside_pid=inside)
+            assert 28 * MB <= usage.tmpfs < 32 * MB, usage
+        finally:
+            proc.kill()
+            proc.wait()

@@ -8,8 +8,8 @@ a huge argument to a checker-side stand-in). Each batch runs once, ``--jobs 2``,
 Does each attack cost exactly the exercise it attacks (0 there, flagged where it inspects or rewrites
 the grader), with full marks everywhere else and no grader error?
 
-Cases listed in PENDING are strict xfails: the grader does not hold them yet (issue 19, stage 2), and
-each must leave the list once it does. ``pytest --runxfail`` shows how each fails today.
+A case listed in PENDING is a strict xfail: an attack class the grader does not hold yet; it must leave
+the list once the grader holds it (a fixed case still listed fails the suite). None is listed today.
 """
 
 from __future__ import annotations
@@ -37,21 +37,7 @@ LIMITS_6 = dict(cell_timeout=40, notebook_timeout=400, memory_mb=2000, output_kb
 HEAVY_LIMITS_6 = {**LIMITS_6, "memory_mb": 1500}
 LIMITS_3 = dict(cell_timeout=120, notebook_timeout=600, memory_mb=3000, output_kb=64, output_max_mb=5, tmp_mb=128)
 
-STAGE2 = "issue 19 stage 2: "
-PENDING = {
-    "frame_walk_rebinds_check_names": STAGE2 + "check snippets run in closures the student cannot reach; frame walking flagged",
-    "patches_wire_json": STAGE2 + "wire helpers installed before any student cell, holding json in closures; patching flagged",
-    "hard_link_to_reference": STAGE2 + "hard links, devices and non-regular files refused when copying a submission",
-    "reads_root_only_etc": STAGE2 + "an unprivileged host uid for the kernel; only the /etc files it needs",
-    "dev_shm_beyond_tmpfs": STAGE2 + "/dev/shm inside the tmpfs limit",
-    "fork_bomb": STAGE2 + "RLIMIT_NPROC under an unprivileged uid",
-    "writes_connection_folder": STAGE2 + "a read-only connection folder",
-    "sleeps_after_last_test": STAGE2 + "cells after the last test skipped or capped",
-    "visible_test_kills_kernel_via_earlier_answer": STAGE2 + "after a kernel death in any cell, every remaining hidden check runs",
-    "memfd_beyond_memory": STAGE2 + "memory counted with tmpfs and memfd pages",
-    "display_flood_result_mime": STAGE2 + "result payloads bounded",
-    "huge_standin_argument": STAGE2 + "stand-in calls bounded in size and time",
-}
+PENDING: dict[str, str] = {}  # every attack class is held (issue 19)
 
 
 def _light(cases: dict) -> list[str]:
