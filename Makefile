@@ -1,5 +1,6 @@
 # One command builds the site, one runs the tests; both set up the environment first.
 #   make book    execute the chapters (cached), strip answers, release, render _build/html
+#   make serve   serve _build/html on http://127.0.0.1:8000/ (PORT=N), as it will be published
 #   make test    run the test suite (builds what it needs)
 #   make release student notebooks in course/release/
 #   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb into course/
@@ -19,7 +20,7 @@ export OMP_WAIT_POLICY ?= PASSIVE
 COURSE_DIR := $(or $(COURSE),$(SEQGEN_COURSE),course)
 COURSE_FLAG := $(if $(COURSE),--course "$(COURSE)")
 
-.PHONY: setup book release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
+.PHONY: setup book serve release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
 
 setup: $(STAMP)
 
@@ -31,6 +32,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 book: setup
 	$(PY) -m autograder.cli book $(COURSE_FLAG)
+
+# The built site over HTTP on 127.0.0.1 (it prints the address); a busy port is replaced by a free one.
+PORT ?= 8000
+serve: setup
+	$(PY) -m autograder.publishing.serve --port $(PORT)
 
 release: setup
 	$(PY) -m autograder.cli release $(COURSE_FLAG)

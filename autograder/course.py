@@ -40,6 +40,9 @@ KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language":
 # What a released answer cell holds, and what grading runs for an answer the submission lacks.
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# The tag of the set-up cell a release puts first in each student notebook (it installs the course's packages where
+# `seqgen` is missing: autograder/publishing/student_setup.py); grading drops a submitted cell carrying it.
+SETUP_TAG = "seqgen-setup"
 FORBIDDEN = re.compile(
     r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS|\b(?:from|import)\s+solutions\b"
 )

@@ -5,7 +5,8 @@ The notebook that runs is the *source* chapter (its grading view, :mod:`autograd
 - the student's answer cells, taken from the submission by nbgrader ``grade_id`` (a missing
   answer is the stub);
 - the test cells always from the source (a deleted or edited test cell changes nothing);
-- the code cells the student added, kept after the cell they follow;
+- the code cells the student added, kept after the cell they follow; the release's set-up cell (tagged
+  :data:`autograder.course.SETUP_TAG`: it installs the course's packages where ``seqgen`` is missing) is dropped;
 - nothing after the last test cell: no later cell can change a score, so none is run.
 
 After each test cell the exercise's hidden check (``book/<stem>/checks.py``) runs in the grader against the
@@ -36,7 +37,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..course import STUB
+from ..course import SETUP_TAG, STUB
 from .checks import run_check
 from .kernel import KernelLost, SandboxKernel
 from .process import KernelProcess
@@ -66,6 +67,9 @@ def notebook_cells(view: GradingView, submission: nbformat.NotebookNode) -> list
             continue
         meta = cell.get("metadata", {}).get("nbgrader", {})
         grade_id, text = meta.get("grade_id"), str(cell.get("source", ""))
+        tags = cell.get("metadata", {}).get("tags")
+        if not meta and isinstance(tags, list) and SETUP_TAG in tags:
+            continue  # the release's set-up cell: it installs packages, never graded (answers and tests are never dropped)
         if grade_id in view.by_id and meta.get("solution"):
             answers.setdefault(grade_id, text)
             anchor = view.by_id[grade_id].answer_index

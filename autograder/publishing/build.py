@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import course
 from ..course import ROOT, log
-from . import execute, pages
+from . import execute, pack, pages, student_setup
 from .release import release, released_path
 from .render import render_chapter, scan_tree
 
@@ -56,6 +56,7 @@ def site_digest(chapters: list[course.Chapter], root: Path | None = None) -> str
             if f.is_file() and f.name not in NOT_SITE and "__pycache__" not in rel.parts:
                 digest.update(str(rel).encode())
                 digest.update(f.read_bytes())
+    digest.update(f"site={student_setup.site_url(root)}".encode())  # named by the student notebooks' set-up cell
     for name in SITE_PACKAGES:
         try:
             digest.update(f"{name}=={importlib.metadata.version(name)}".encode())
@@ -94,6 +95,7 @@ def build_book(force: bool = False, html: bool = True, course_dir: Path | None =
         for stem, nb in executed.items():
             render_chapter(stem, nb, released[stem], RENDERED_DIR)
         pages.write_site_source(ROOT, course.BOOK_DIR, RENDERED_DIR, executed)
+        pack.stamp_site_source(ROOT, RENDERED_DIR, list(executed))  # the course pack, the version in the footer
         if not html:
             return RENDERED_DIR
         _jupyter_book()
@@ -107,12 +109,18 @@ def _jupyter_book() -> None:
     log("jupyter-book build ...")
     step = time.perf_counter()
     shutil.rmtree(HTML_DIR, ignore_errors=True)  # no pages left over from an earlier layout
+    run_jupyter_book(RENDERED_DIR, ROOT)
+    log(f"jupyter-book built in {time.perf_counter() - step:.1f} s")
+    scan_tree(HTML_DIR)
+
+
+def run_jupyter_book(source: Path, out: Path) -> Path:
+    """``jupyter-book build`` of the source folder ``source`` into ``out/_build/html`` (a warning is an error)."""
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(RENDERED_DIR), "--path-output", str(ROOT),
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(source), "--path-output", str(out),
          "--warningiserror", "--keep-going"],
         cwd=ROOT, env=execute.kernel_env(), capture_output=True, text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"jupyter-book build failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}")
-    log(f"jupyter-book built in {time.perf_counter() - step:.1f} s")
-    scan_tree(HTML_DIR)
+    return out / "_build" / "html"

@@ -5,7 +5,8 @@ applies them (:data:`PREPROCESSORS`), without its subprocess, gradebook or confi
 command's list, three do nothing here and are left out: ``IncludeHeaderFooter`` (the course has no
 header), ``InstantiateTests`` (no ``AUTOTEST`` cells) and ``SaveCells`` (the gradebook: grading does
 not use nbgrader). The released file is what ``generate_assignment`` writes
-(``tests/autograder/publishing/test_release.py`` compares them).
+(``tests/autograder/publishing/test_release.py`` compares them); :func:`release` then puts the course's set-up
+cell first (:mod:`autograder.publishing.student_setup`: it installs the course's packages where ``seqgen`` is missing).
 
 ``<course>/release/<stem>/<stem>.ipynb`` is rewritten only when what it is made from changed
 (:func:`release_digest`, stamped in ``<course>/release/.<stem>.sha256``).
@@ -25,6 +26,7 @@ from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMa
 
 from .. import course
 from ..course import STUB, Chapter, assert_no_leak, log
+from .student_setup import setup_source, with_setup_cell
 
 # (preprocessor, its settings): generate_assignment's order, less the three that do nothing here.
 PREPROCESSORS = [
@@ -56,6 +58,7 @@ def release_digest(chapter: Chapter) -> str:
     digest = hashlib.sha256(json.dumps(source, sort_keys=True).encode())
     digest.update(repr([(p.__name__, settings) for p, settings in PREPROCESSORS]).encode())
     digest.update(importlib.metadata.version("nbgrader").encode())
+    digest.update(setup_source().encode())  # the set-up cell put first (it names the site and the wheel)
     return digest.hexdigest()
 
 
@@ -80,7 +83,8 @@ def release(course_dir: Path | None = None, stems: list[str] | None = None) -> l
             else:
                 stamp.unlink(missing_ok=True)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(nbformat.writes(student_notebook(chapter)) + "\n")  # as nbgrader writes it
+                # as nbgrader writes it, with the course's set-up cell first (student_setup.py)
+                target.write_text(nbformat.writes(with_setup_cell(student_notebook(chapter))) + "\n")
                 stamp.write_text(digest + "\n")
                 log(f"released {target}")
             assert_no_leak(target.read_text(), str(target))

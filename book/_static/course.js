@@ -42,3 +42,27 @@
   patch();
   document.addEventListener("DOMContentLoaded", patch);
 })();
+
+// Search opened from file://. Sphinx's search fetches each result's page for its excerpt, which a browser
+// refuses on file:// (CORS errors, no excerpts). The build writes every page's text into
+// _static/search-texts.js, which the search page alone loads; a request for one of those pages is
+// answered from it here, and any other request goes to the browser as before.
+(function () {
+  if (window.location.protocol !== "file:" || !window.fetch) return;
+  const browserFetch = window.fetch.bind(window);
+  window.fetch = function (input, init) {
+    const texts = window.SEQGEN_SEARCH_TEXTS;
+    if (texts) {
+      const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href).href;
+      const url = new URL(typeof input === "string" ? input : input.url, window.location.href).href.split("#")[0];
+      const page = url.startsWith(root) ? url.slice(root.length) : null;
+      if (page !== null && Object.prototype.hasOwnProperty.call(texts, page)) {
+        const article = document.createElement("article");
+        article.className = "bd-article";
+        article.textContent = texts[page];
+        return Promise.resolve(new Response(article.outerHTML, { headers: { "Content-Type": "text/html" } }));
+      }
+    }
+    return browserFetch(input, init);
+  };
+})();

@@ -12,13 +12,14 @@ it. Screenshots of every page at each width go to ``$SEQGEN_SCREENSHOTS`` (defau
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from autograder import course
-from autograder.publishing import build, release
-from site_browser import PAGE_PROBE, WIDTHS, Browser, BrowserMissing, serve, site_pages
+from autograder.publishing import build, release, serve
+from site_browser import PAGE_PROBE, WIDTHS, Browser, BrowserMissing, site_pages
 
 SCREENSHOTS = Path(os.environ.get("SEQGEN_SCREENSHOTS", course.ROOT / "_build" / "screenshots"))
 
@@ -46,10 +47,14 @@ def site():
 
 @pytest.fixture(scope="session")
 def served(site):
-    """The built site on a local HTTP server: its base URL."""
-    server, base = serve(site)
-    yield base
-    server.shutdown()
+    """The built site served as `make serve` serves it (``autograder.publishing.serve``): its base URL.
+
+    So the search tests (test_browser.py) prove that search shows excerpts on the site `make serve` serves.
+    """
+    httpd = serve.server(site, 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
 
 
 @pytest.fixture(scope="session")
