@@ -78,12 +78,31 @@ def test_replaying_feedback_never_passes(kernel):
             submit(kernel, lookup_answer(table))
             passed, message = run_check(check, kernel)
             assert not passed, f"submission {attempt}: the table learnt from earlier feedback passed ({table and list(table)})"
-            if learn(table, message) == 0:
-                break  # the feedback teaches nothing more
+            learn(table, message)  # every round: a value learnt may be overwritten by the next submission's
     finally:
         ref = course.chapter(STEM).reference_answers["reverse_questions"]
         exec(compile(ref, "<reference>", "exec"), kernel.ns)  # noqa: S102
         kernel.seed = 0
+
+
+def test_the_same_replay_passes_when_every_submission_gets_the_same_inputs(kernel):
+    """Has the replay teeth: with one seed for every submission (the inputs of stage 1), does the table pass within 40?"""
+    check = course.chapter(STEM).checks["reverse_questions"]
+    table: dict = {}
+    passed_at = None
+    try:
+        for attempt in range(1, ROUNDS + 1):
+            exec(compile(lookup_answer(table), "<replayed answer>", "exec"), kernel.ns)  # noqa: S102
+            kernel.seed = 0
+            passed, message = run_check(check, kernel)
+            if passed:
+                passed_at = attempt
+                break
+            learn(table, message)
+    finally:
+        ref = course.chapter(STEM).reference_answers["reverse_questions"]
+        exec(compile(ref, "<reference>", "exec"), kernel.ns)  # noqa: S102
+    assert passed_at is not None, "a fixed seed's replay never passed: the replay test above would prove nothing"
 
 
 def test_a_failed_check_shows_a_bounded_summary_not_the_expected_array(kernel):
