@@ -158,7 +158,8 @@ def grade(submissions: Path, course: Path | None = None, jobs: int | None = None
     if scheduler:
         from .cluster import grade_on_cluster
 
-        records = grade_on_cluster(scheduler, tasks, course, limits, secret_file, progress)
+        load_secret(course, secret_file)  # made once, before any task reads it
+        records = grade_on_cluster(scheduler, grade_one, tasks, course, limits, secret_file, progress)
     else:
         records = _grade_locally(tasks, course, limits, load_secret(course, secret_file), jobs or default_jobs(), progress)
     write_csvs(course)

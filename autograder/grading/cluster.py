@@ -16,20 +16,21 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Callable
 
 from .. import course as courses
-from .batch import Task, grade_one, load_secret
 from .record import Record, save
 from .sandbox import Limits
 
 
-def grade_on_cluster(address: str, tasks: list[Task], course: Path, limits: Limits, secret_file: Path | None,
-                     progress: bool = True) -> list[Record]:
-    """Every task graded on the Dask cluster at ``address``; the records (each written by its task)."""
+def grade_on_cluster(address: str, grade_one: Callable[..., Record], tasks: list, course: Path, limits: Limits,
+                     secret_file: Path | None, progress: bool = True) -> list[Record]:
+    """Every task (``notebook``, ``student``, ``stem``, ``key``: :class:`autograder.grading.batch.Task`) graded by
+    ``grade_one`` (:func:`autograder.grading.batch.grade_one`) on the Dask cluster at ``address``; the records (each
+    written by its task). The caller makes the course secret first, so that no two tasks race to make it."""
     from distributed import Client, as_completed
     from tqdm import tqdm
 
-    load_secret(course, secret_file)  # made once, before any task reads it
     records = []
     with Client(address) as client:
         futures = {client.submit(grade_one, t.notebook, t.student, t.stem, course, limits, secret_file,

@@ -28,8 +28,8 @@ import psutil
 
 from .accountant import Usage, kernel_memory
 from .sandbox import CONNECTION, SOCKETS, WORK, Limits, bwrap_command, claim_uid, kernel_python
+from .wire import OVERSIZE
 
-OVERSIZE = "__seqgen_oversize__"  # the content of a message too large to read: {OVERSIZE: its size in bytes}
 PORTS = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5}
 
 
