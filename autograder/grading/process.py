@@ -20,6 +20,7 @@ import json
 import os
 import queue
 import secrets
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -154,8 +155,20 @@ class KernelProcess:
             with contextlib.suppress(Exception):  # closing a dead kernel's sockets
                 self.client.stop_channels()
         if self.proc is not None and self.proc.poll() is None:
+            # Stop the outer bwrap first (it forks no more), then kill everything under it: the sandbox's pid 1
+            # takes the whole pid namespace with it, even processes that left the process group (and a start
+            # cut short before bwrap's child set its parent-death signal, which would outlive its parent).
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, 9)
+                os.kill(self.proc.pid, signal.SIGSTOP)
+            try:
+                inside = psutil.Process(self.proc.pid).children(recursive=True)
+            except psutil.Error:
+                inside = []
+            for p in inside:
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=30)
         if self.context is not None:
             with contextlib.suppress(Exception):

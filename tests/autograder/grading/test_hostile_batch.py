@@ -10,11 +10,13 @@ A test listed in PENDING would be a strict xfail (a case the grader does not hol
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import runpy
 import signal
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -77,6 +79,7 @@ def test_a_killed_worker_costs_no_submission_and_leaves_no_scratch(tmp_path, mon
     host_tmp.mkdir()
     write_submissions(folder, students)
     monkeypatch.setenv("TMPDIR", str(host_tmp))  # the workers' scratch folders go here
+    monkeypatch.setattr(tempfile, "tempdir", str(host_tmp))  # and the batch's own (this process read TMPDIR already)
     killer = WorkerKiller()
     killer.start()
     try:
@@ -97,12 +100,24 @@ def test_a_killed_worker_costs_no_submission_and_leaves_no_scratch(tmp_path, mon
     assert problems == []
 
 
-def test_grade_exits_non_zero_with_a_count_when_a_submission_could_not_be_graded(tmp_path, capsys):
-    """A kernel that never starts (grader's fault, not the student's): does `grade` exit non-zero and say how many?"""
-    folder, course = tmp_path / "submissions", tmp_path / "course"
+def test_grade_exits_non_zero_with_a_count_when_a_submission_could_not_be_graded(tmp_path, capsys, monkeypatch):
+    """A kernel that never starts (grader's fault, not the student's): does `grade` exit non-zero and say how many,
+    leaving no sandbox running?"""
+    folder, course, host_tmp = tmp_path / "submissions", tmp_path / "course", tmp_path / "host-tmp"
+    host_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(host_tmp))  # the sandboxes' scratch folders: named on their command lines
+    monkeypatch.setattr(tempfile, "tempdir", str(host_tmp))  # this process's tempfile has read TMPDIR already
     write_submissions(folder, {"alice": {}})
     with pytest.raises(SystemExit) as stopped:
         cli.main(["grade", str(folder), "--jobs", "1", "--course", str(course), "--start-timeout", "0.01"])
+    time.sleep(1.0)
+    left = []
+    for p in psutil.process_iter(["pid", "cmdline"]):
+        if str(host_tmp) in " ".join(p.info["cmdline"] or []):
+            left.append(p.info["pid"])
+            with contextlib.suppress(psutil.Error):
+                p.kill()
+    assert left == [], f"sandboxes left running after a failed start: {left}"
     assert stopped.value.code not in (0, None)
     out = capsys.readouterr()
     assert "1 of 1" in out.out + out.err and "could not be graded" in out.out + out.err
