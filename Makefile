@@ -28,7 +28,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course]"
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course,cluster]"
 	touch $(STAMP)
 
 book: setup
@@ -93,8 +93,9 @@ bench: setup
 	$(PY) benchmarks/char_gru.py --levers --only fused_gru fused_gru+1_thread
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
+# COUNT=N keeps the mix at N submissions; COMPARE="1 2" grades them once per --jobs value, side by side.
 bench-grade: setup
-	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS))
+	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS)) $(if $(COUNT),--count $(COUNT)) $(if $(COMPARE),--compare $(COMPARE))
 
 # What `make book` and `make release` regenerate; never the grades (course/graded, feedback, CSVs).
 clean:

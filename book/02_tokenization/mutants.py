@@ -97,6 +97,14 @@ class CharTokenizer:
     def decode(self, ids):
         return "".join(self.vocab[i] for i in ids if i > 1)
 ''',
+        # Joins the tokens, <eos> included, and cuts at the TEXT "<eos>": wrong for a text holding those characters.
+        "logic: decode cuts at the text '<eos>'": TOKENIZER_FIT + '''
+    def encode(self, text, add_eos=False):
+        return np.array([self.index[c] for c in text] + ([1] if add_eos else []), dtype=np.int64)
+
+    def decode(self, ids):
+        return "".join(self.vocab[int(i)] for i in ids).split("<eos>")[0]
+''',
         # fit sets the vocabulary but returns None: CharTokenizer().fit(texts) is not a tokenizer.
         "contract: fit does not return self": '''
 class CharTokenizer:

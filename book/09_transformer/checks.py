@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import Checks, expect
+from autograder.grading.verify import SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants.describe import BLOCK_DESCRIBE_SOURCE
 from autograder.transplants.layers import reading
 from autograder.transplants.transformer import block_outputs, post_norm_blocks
@@ -29,7 +30,7 @@ ATOL, RTOL = 1e-9, 1e-7
 
 
 def _unchanged(after, before, names):
-    for a, b, name in zip(after, before, names):
+    for (b, name), a in zip_checked("the inputs after the call", list(zip(before, names, strict=True)), after):
         expect.equal(a, b, f"{name} after the call (unchanged)")
 
 
@@ -98,11 +99,10 @@ def _(k):
     the masked scores left out (weight exactly 0), output = weights v; equal to PyTorch's
     scaled_dot_product_attention with that boolean attn_mask; finite for scores in the hundreds; any number
     of leading axes; the inputs unchanged."""
-    rng = np.random.default_rng(30)
+    rng = k.rng(30)
     for q, k_, v, mask, label in _sdpa_cases(rng):
-        got = k.run(SDPA if mask is not None else SDPA_NO_MASK, q=q, k_=k_, v=v, mask=mask)
-        expect.type(got, tuple, f"{label}: the result")
-        out, w, *after = got
+        out, w, *after = items(k.run(SDPA if mask is not None else SDPA_NO_MASK, q=q, k_=k_, v=v, mask=mask), 5,
+                               f"{label}: the result and the inputs")
         lead, Tq, Tk = q.shape[:-2], q.shape[-2], k_.shape[-2]
         out = expect.array(out, f"{label}: the output", shape=(*lead, Tq, v.shape[-1]), kind="f")
         w = expect.array(w, f"{label}: the weights", shape=(*lead, Tq, Tk), kind="f")
@@ -137,26 +137,35 @@ def _torch_causal_mha(x, Wq, Wk, Wv, Wo, num_heads):
     return y.numpy(), weights.numpy()
 
 
+def _mha_mask(rng, kind, B, h, T):
+    if kind == "causal":
+        return nt.causal_attention_mask(B, T, T)[:, None]
+    if kind == "key padding":  # every row of the batch keeps its first length_b keys (at least one)
+        return np.arange(T)[None, None, None, :] < rng.integers(1, T + 1, size=B)[:, None, None, None]
+    return {"random": lambda: _random_mask(rng, (B, 1, T, T)), "per head": lambda: _random_mask(rng, (B, h, T, T)),
+            None: lambda: None}[kind]()
+
+
 @checks.exercise("multi_head_attention")
 def _(k):
     """Contract: multi_head_attention(x (B, T, D), Wq, Wk, Wv (D, h * dk), Wo (h * dk, D), num_heads, mask=None)
     -> a tuple (output (B, T, D), weights (B, h, T, T)) of floats: head j attends with columns j*dk..(j+1)*dk
-    of the three projections (the mask, when given, applied to every head), the heads' outputs are put side
+    of the three projections (the mask, when given, broadcast to (B, h, T, T): one for every head, one per head, or
+    a key-padding mask (B, 1, 1, T)), the heads' outputs are put side
     by side in head order and multiplied by Wo; h * dk may differ from D; with a causal mask it equals the
     PyTorch GPT's causal self-attention holding the same matrices; the inputs unchanged. Graded with the
     reference scaled_dot_product_attention in place of the student's."""
-    rng = np.random.default_rng(40)
-    cases = [((2, 5, 6, 2, 4), "causal"), ((1, 4, 8, 4, 2), None), ((3, 3, 4, 1, 5), "causal"), ((2, 6, 6, 3, 2), "random")]
+    rng = k.rng(40)
+    cases = [((2, 5, 6, 2, 4), "causal"), ((1, 4, 8, 4, 2), None), ((3, 3, 4, 1, 5), "causal"), ((2, 6, 6, 3, 2), "random"),
+             ((2, 5, 6, 3, 2), "per head"), ((3, 6, 4, 2, 3), "key padding")]
     with k.swap("scaled_dot_product_attention", nt.scaled_dot_product_attention):
         for (B, T, D, h, dk), kind in cases:
             x = rng.normal(size=(B, T, D))
             Wq, Wk, Wv, Wo = (rng.normal(size=s) for s in [(D, h * dk)] * 3 + [(h * dk, D)])
-            mask = {"causal": nt.causal_attention_mask(B, T, T)[:, None], "random": _random_mask(rng, (B, 1, T, T)),
-                    None: None}[kind]
+            mask = _mha_mask(rng, kind, B, h, T)
             what = f"B, T, D, heads, dk = {(B, T, D, h, dk)}, mask: {kind or 'none'}"
-            got = k.run(MHA, x=x, Wq=Wq, Wk=Wk, Wv=Wv, Wo=Wo, num_heads=h, mask=mask)
-            expect.type(got, tuple, f"{what}: the result")
-            out, w, *after = got
+            out, w, *after = items(k.run(MHA, x=x, Wq=Wq, Wk=Wk, Wv=Wv, Wo=Wo, num_heads=h, mask=mask), 7,
+                                   f"{what}: the result and the inputs")
             expect.array(out, f"{what}: the output", shape=(B, T, D), kind="f")
             expect.array(w, f"{what}: the weights", shape=(B, h, T, T), kind="f")
             want_out, want_w = nt.multi_head_attention(x, Wq, Wk, Wv, Wo, h, mask)
@@ -170,12 +179,13 @@ def _(k):
 
 # --------------------------------------------------------------------------- Exercise 5
 
+# Runs in the kernel: the student's layer given tables drawn here (autograder.grading.verify.SentWeights); the tables
+# it reports are verified against them, and the expected vectors come from the tables sent.
 EMBED = (
     "keras.utils.set_random_seed(seed)\n"
     "_layer = TokenAndPositionEmbedding(max_len, vocab_size, embed_dim)\n"
     "_layer(np.asarray(id_rows[0], dtype='int32'))\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_layer.set_weights([_rng.normal(size=np.shape(w)).astype('float32') for w in _layer.get_weights()])\n"
+    "_layer.set_weights(_seqgen_weights([list(np.shape(w)) for w in _layer.get_weights()]))\n"
     "result = ([np.asarray(w) for w in _layer.get_weights()],\n"
     "          [np.asarray(keras.ops.convert_to_numpy(_layer(np.asarray(r, dtype='int32')))) for r in id_rows])\n"
 )
@@ -186,18 +196,21 @@ def _(k):
     """Contract: TokenAndPositionEmbedding(max_len, vocab_size, embed_dim) is a Keras layer holding exactly two
     tables, tokens (vocab_size, embed_dim) and positions (max_len, embed_dim); called on int ids (B, T), any
     T from 1 to max_len, it returns floats (B, T, embed_dim): token table[ids] + position table[0..T-1]."""
-    rng = np.random.default_rng(50)
+    rng = k.rng(50)
     for seed, (max_len, V, D) in enumerate([(10, 7, 4), (5, 13, 3), (12, 30, 8)]):
         id_rows = [rng.integers(0, V, size=(2, T)) for T in (max_len, 1, max_len // 2 + 1)]
-        weights, outs = k.run(EMBED, max_len=max_len, vocab_size=V, embed_dim=D, seed=seed, id_rows=id_rows)
         what = f"TokenAndPositionEmbedding({max_len}, {V}, {D})"
+        sent = SentWeights(k.rng(1050 + seed), scale=1.0)
+        with k.swap("_seqgen_weights", sent):
+            weights, outs = items(k.run(EMBED, max_len=max_len, vocab_size=V, embed_dim=D, seed=seed, id_rows=id_rows), 2, what)
         expect.true(isinstance(weights, list) and len(weights) == 2,
                     f"{what}: expected exactly two weight tables (tokens and positions), got {len(weights)} weights")
+        expect_sent_weights([{"name": "the layer", "weights": weights}], sent.sent, what)
         shapes = sorted(np.shape(w) for w in weights)
         expect.equal(shapes, sorted([(V, D), (max_len, D)]), f"{what}: the shapes of the two tables")
         tokens = next(w for w in weights if np.shape(w) == (V, D))
         positions = next(w for w in weights if np.shape(w) == (max_len, D))
-        for ids, out in zip(id_rows, outs):
+        for ids, out in zip_checked(f"{what}: the outputs", id_rows, outs):
             T = ids.shape[1]
             got = expect.array(out, f"{what} on ids (2, {T})", shape=(2, T, D), kind="f")
             # Float32 sums of two table entries: exact to one rounding (~1e-7); 1e-5 leaves margin.
@@ -207,21 +220,23 @@ def _(k):
 
 # --------------------------------------------------------------------------- Exercise 6
 
+# Runs in the kernel: the student's block given weights drawn here (autograder.grading.verify.SentWeights: N(0, 0.5), plus 1
+# for a LayerNorm's gamma); its description is verified against them.
 BLOCK = BLOCK_DESCRIBE_SOURCE + (
     "keras.utils.set_random_seed(seed)\n"
     "_block = TransformerBlock(num_heads, key_dim, embed_dim, ff_dim, dropout_rate=rate)\n"
     "_block(x, training=False)\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_block.set_weights([(_rng.normal(0, 0.5, size=np.shape(w)) + (1.0 if 'gamma' in w.path else 0.0)).astype('float32')\n"
-    "                    for w in _block.weights])\n"
+    "_block.set_weights(_seqgen_weights([[list(np.shape(w)), str(w.path)] for w in _block.weights]))\n"
     "_y, _w = _block(x, training=False)\n"
     "result = (_seqgen_describe_block(_block), np.asarray(keras.ops.convert_to_numpy(_y)),\n"
     "          np.asarray(keras.ops.convert_to_numpy(_w)))\n"
 )
 BLOCK_CASES = [(2, 3, 8, 12, 6, 0.1), (3, 2, 5, 7, 4, 0.3), (2, 8, 8, 16, 5, 0.0)]  # heads, key_dim, D, ff, T, dropout
 # Keras computes in float32 and the reference in float64: outputs of LayerNorm (order 1) agree to ~1e-6;
-# 1e-4 leaves margin, and a wrong order of the parts or a missing mask moves them by 1e-2 or more.
+# 1e-4 leaves margin, and a wrong order of the parts or a missing mask moves them by 1e-2 or more (Keras's
+# default LayerNorm epsilon 1e-3 instead of the chapter's 1e-6: by 8e-4 to 2e-3 on these cases).
 BLOCK_ATOL, BLOCK_RTOL = 1e-4, 1e-4
+LN_EPSILON = 1e-6  # the chapter's LayerNormalization(epsilon=1e-6): required, not copied from the student's layers
 
 
 @checks.exercise("TransformerBlock")
@@ -232,13 +247,15 @@ def _(k):
     (y (B, T, embed_dim), weights (B, num_heads, T, T)) computed as the post-norm causal block
     h = LN_1(x + MHA(x, x)), y = LN_2(h + FFN(h)), equal to the PyTorch reference's PostNormBlock holding its
     weights (outputs and attention weights); position t reads no position after t."""
-    rng = np.random.default_rng(60)
+    rng = k.rng(60)
     for seed, (h, kd, D, ff, T, rate) in enumerate(BLOCK_CASES):
         x = rng.normal(size=(2, T, D)).astype(np.float32)
         what = f"TransformerBlock({h}, {kd}, {D}, {ff}, dropout_rate={rate})"
-        got = k.run(BLOCK, num_heads=h, key_dim=kd, embed_dim=D, ff_dim=ff, rate=rate, seed=seed, x=x)
-        expect.type(got, tuple, f"{what}: the result")
-        parts, y, w = got
+        sent = SentWeights(k.rng(1060 + seed), scale=0.5, shift=lambda name: 1.0 if "gamma" in name else 0.0)
+        with k.swap("_seqgen_weights", sent):
+            parts, y, w = items(k.run(BLOCK, num_heads=h, key_dim=kd, embed_dim=D, ff_dim=ff, rate=rate, seed=seed, x=x), 3,
+                                f"{what}: the result")
+        expect_sent_weights(parts, sent.sent, what)
         y = expect.array(y, f"{what}: the output", shape=(2, T, D), kind="f")
         w = expect.array(w, f"{what}: the attention weights", shape=(2, h, T, T), kind="f")
         dropouts = [p for p in parts if p["class"] == "Dropout"]
@@ -247,6 +264,11 @@ def _(k):
         with reading(what, "the block could not be read as the post-norm block described"):
             blocks, sizes = post_norm_blocks(parts)
         expect.equal(sizes, (h, kd, ff), f"{what}: (heads, key_dim, ff_dim) of its layers")
+        epsilons = [p["config"].get("epsilon") for p in parts if p["class"] == "LayerNormalization"]
+        expect.true(all(isinstance(e, (int, float)) and abs(e - LN_EPSILON) <= 1e-12 for e in epsilons),
+                    f"{what}: expected two LayerNormalization(epsilon={LN_EPSILON:g}), got epsilons {epsilons}")
+        for b in blocks:  # the reference keeps the chapter's epsilon whatever the description says
+            b.ln_1.eps = b.ln_2.eps = LN_EPSILON
         results = [block_outputs(b, x) for b in blocks]
         best = min(results, key=lambda r: float(np.abs(r[0] - y).max()))
         expect.close(w, best[1], f"{what}: the attention weights against the PyTorch reference (causal)",
