@@ -1,11 +1,9 @@
 """Hidden checks of chapter 5 (seq2seq).
 
-The student's kernel only computes: it runs their functions on inputs drawn here, builds
-their Keras models and describes them as plain data (``autograder.transplants``), or runs
-their greedy loop on models that are stand-ins computed here. The expected values come
-from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model
-in PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and PyTorch's autograd.
-Each check's docstring is the exercise's contract; each clause is checked.
+The student's kernel only computes: it runs their functions on inputs drawn here, builds their Keras models and
+describes them as plain data (``autograder.transplants``), or runs their greedy loop on stand-in models computed here.
+The expected values come from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model in
+PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and autograd. Each docstring is the exercise's contract.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import pytest
 from autograder.course import ROOT, Chapter
 from autograder.grading.sandbox import (ETC_FILES, Limits, bwrap_command, claim_uid, copy_submission, kernel_python,
                                         private_seqgen, python_roots)
+from autograder.student_env import grading_python
 from autograder.tags import TagError, exercise_cells
 
 def test_the_sandbox_gets_seqgen_as_it_is(tmp_path):
@@ -131,7 +132,8 @@ def test_a_submission_folder_gives_the_kernel_its_regular_files_only(tmp_path):
 
 def test_the_kernel_interpreter_is_chosen_in_one_place(tmp_path):
     """Does Limits.kernel_python choose the kernel's Python, and are its environment and base installation bound?"""
-    assert kernel_python(Limits()).startswith(os.path.realpath(sys.prefix))
+    assert kernel_python(Limits()) == grading_python()  # the student venv: never the grader's (it has PyTorch)
+    assert not kernel_python(Limits()).startswith(os.path.realpath(sys.prefix) + os.sep)
     assert kernel_python(Limits(kernel_python="/opt/student-venv/bin/python")) == "/opt/student-venv/bin/python"
     venv = tmp_path / "venv"
     (venv / "bin").mkdir(parents=True)
