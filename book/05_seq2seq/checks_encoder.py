@@ -46,7 +46,7 @@ def _(k):
     step from zero states (a state set on layers.lstm before the call is ignored), equal to the reference encoder and
     to the same network in PyTorch; xs unchanged."""
     for seed, (B, S, V, D, H) in enumerate(ENC_SHAPES):
-        rng = np.random.default_rng(500 + seed)
+        rng = k.rng(500 + seed)
         ref = _encoder_reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, stale = rng.integers(0, V, size=(B, S)), rng.normal(size=(B, H))
@@ -79,7 +79,7 @@ def _(k):
     layers.grads with the gradient of every weight for a loss whose gradient w.r.t. the context is dh (entering at
     the last step only), float64, equal to the NumPy reference and to PyTorch's autograd."""
     for seed, (B, S, V, D, H) in enumerate(ENC_SHAPES):
-        rng = np.random.default_rng(600 + seed)
+        rng = k.rng(600 + seed)
         ref = _encoder_reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, dh = rng.integers(0, V, size=(B, S)), rng.normal(size=(B, H))

@@ -57,7 +57,7 @@ def _(k):
     steps, plus the LSTM's dh on the last state), and fills layers.grads; equal to the NumPy reference and to
     PyTorch's autograd. Exercise 2's attention_backward is the reference's while this runs."""
     for seed, (B, T, S, V, D, H) in enumerate(DEC_SHAPES):
-        rng = np.random.default_rng(700 + seed)
+        rng = k.rng(700 + seed)
         ref = AttentionDecoder(V, D, H, rng)
         randomise(ref.params, rng)
         weights = [p.copy() for p in ref.params]
@@ -98,7 +98,7 @@ def _(k):
     dxs (B, S, D) float64, both directions' input gradients summed (the backward one's reversed back in time), and
     fills both LSTMs' grads; equal to the NumPy reference and to nn.LSTM(bidirectional=True)'s autograd; dhs unchanged."""
     for seed, (B, S, D, H) in enumerate([(2, 5, 3, 4), (1, 1, 2, 3), (3, 29, 4, 5)]):
-        rng = np.random.default_rng(800 + seed)
+        rng = k.rng(800 + seed)
         fw = [rng.normal(0, 0.5, size=s) for s in [(D, 4 * H), (H, 4 * H), (4 * H,)]]
         bw = [rng.normal(0, 0.5, size=s) for s in [(D, 4 * H), (H, 4 * H), (4 * H,)]]
         xs, dhs = rng.normal(size=(B, S, D)), rng.normal(size=(B, S, 2 * H))

@@ -283,8 +283,7 @@ SAMPLING_ATOL, SAMPLING_RTOL = 1e-12, 1e-9
 RAISES = ("try:\n    {call}\n    result = 'no error'\nexcept ValueError:\n    result = 'ValueError'\n")
 
 
-def distributions(seed: int, shape: tuple) -> np.ndarray:
-    rng = np.random.default_rng(seed)
+def distributions(rng: np.random.Generator, shape: tuple) -> np.ndarray:
     p = rng.dirichlet(np.full(shape[-1], 0.6), size=shape[:-1])
     flat = p.reshape(-1, shape[-1])
     for row in flat[::2]:  # ties in every other row, across the boundaries the filters draw
@@ -309,7 +308,7 @@ def _(k):
     """Contract: top_k_filter(probs (..., V), k) -> a new float64 array of probs' shape: per row the k most probable ids
     (ties: the lower id) renormalised, others 0; probs unchanged; ValueError unless 1 <= k <= V."""
     for seed, shape in enumerate([(9,), (4, 7), (2, 3, 6), (1,)]):
-        p = distributions(900 + seed, shape)
+        p = distributions(k.rng(900 + seed), shape)
         for kk in sorted({min(2, shape[-1]), 1, shape[-1] // 2 or 1, shape[-1]}):
             _filter_case(k, "top_k_filter", top_k_filter, kk, p, f"top_k_filter(probs of shape {shape}, k={kk})")
     for kk in (2, 4):
@@ -325,7 +324,7 @@ def _(k):
     which less than p is held (ties: the lower id first), renormalised, others 0; probs unchanged; ValueError unless
     0 < p <= 1."""
     for seed, shape in enumerate([(9,), (4, 7), (2, 3, 6)]):
-        p = distributions(950 + seed, shape)
+        p = distributions(k.rng(950 + seed), shape)
         for pp in (0.05, 0.3, 0.6, 0.95, 1.0):
             _filter_case(k, "top_p_filter", top_p_filter, pp, p, f"top_p_filter(probs of shape {shape}, p={pp})")
     for pp in (0.75, 0.875, 0.9, 0.5):  # 0.75 and 0.875 are reached exactly; 0.9 needs a tied id

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SentWeights, expect_sent_weights, items
 from autograder.transplants.describe import BLOCK_DESCRIBE_SOURCE
 from autograder.transplants.layers import TransplantError
 from autograder.transplants.transformer import (IDENTITY_PARTS, _attention_sizes, _copy_attention, _feed_forward,
@@ -32,7 +33,7 @@ ATOL, RTOL = 1e-9, 1e-7  # float64 NumPy on both sides
 def _(k):
     """Contract: attention_mask(query_ids (B, Tq), key_ids (B, Tk), pad_id=0, causal=False) -> a bool NumPy array
     (B, Tq, Tk), True where key j is not pad_id and (if causal) j <= i; padding queries not masked; inputs unchanged."""
-    rng = np.random.default_rng(1000)
+    rng = k.rng(1000)
     for B, Tq, Tk, pad, causal in [(2, 3, 4, 0, False), (3, 5, 5, 0, True), (1, 1, 6, 7, False), (2, 6, 6, 7, True),
                                    (4, 2, 9, 0, False)]:
         q, key = rng.integers(0, 10, size=(B, Tq)), rng.integers(0, 10, size=(B, Tk))
@@ -66,7 +67,7 @@ def _(k):
     (output (B, T, D), weights (B, h, T, S)): queries from x, keys and values from memory, head h on its own columns,
     merged side by side and through Wo; equal to the NumPy reference and to the torch layer; inputs unchanged.
     Chapter 9's scaled_dot_product_attention is the reference's while this runs."""
-    rng = np.random.default_rng(1100)
+    rng = k.rng(1100)
     for B, T, S, D, H, dk in [(2, 3, 5, 6, 2, 4), (1, 1, 1, 4, 1, 3), (3, 4, 7, 8, 4, 2)]:
         x, memory = rng.normal(size=(B, T, D)), rng.normal(size=(B, S, D))
         W = [rng.normal(size=s) for s in [(D, H * dk)] * 3 + [(H * dk, D)]]
@@ -142,9 +143,7 @@ BLOCK = BLOCK_DESCRIBE_SOURCE + (
     "keras.utils.set_random_seed(seed)\n"
     "_block = DecoderBlock(num_heads, key_dim, embed_dim, ff_dim, dropout_rate=rate)\n"
     "_block(x, memory, memory_mask=memory_mask, training=False)\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_block.set_weights([(_rng.normal(0, 0.5, size=np.shape(w)) + (1.0 if 'gamma' in w.path else 0.0)).astype('float32')\n"
-    "                    for w in _block.weights])\n"
+    "_block.set_weights(_seqgen_weights([[list(np.shape(w)), str(w.path)] for w in _block.weights]))\n"
     "_y, _w = _block(x, memory, memory_mask=memory_mask, training=False)\n"
     "result = (_seqgen_describe_block(_block), np.asarray(keras.ops.convert_to_numpy(_y)),\n"
     "          np.asarray(keras.ops.convert_to_numpy(_w)))\n"
@@ -160,7 +159,7 @@ def _(k):
     Dense(embed_dim) and three Dropout(dropout_rate); block(x (B, T, D), memory (B, S, D), memory_mask, training=False)
     returns (y (B, T, D), cross-attention weights (B, num_heads, T, S)) equal to the torch reference's post-norm
     DecoderBlock holding its weights: causal self-attention, cross-attention with padding keys masked, feed-forward."""
-    rng = np.random.default_rng(1200)
+    rng = k.rng(1200)
     for seed, (h, kd, D, ff, T, S, rate, masked) in enumerate([(2, 3, 8, 12, 5, 7, 0.1, True), (3, 2, 6, 5, 1, 4, 0.3, False),
                                                                (2, 4, 8, 16, 6, 3, 0.0, True)]):
         x, memory = rng.normal(size=(2, T, D)).astype(np.float32), rng.normal(size=(2, S, D)).astype(np.float32)
@@ -168,10 +167,13 @@ def _(k):
         if masked:
             memory_mask[1, S // 2 + 1:] = False
         what = f"DecoderBlock({h}, {kd}, {D}, {ff}, dropout_rate={rate}) on T={T}, S={S}" + (" with a source mask" if masked else "")
-        got = k.run(BLOCK, num_heads=h, key_dim=kd, embed_dim=D, ff_dim=ff, rate=rate, seed=seed, x=x, memory=memory,
-                    memory_mask=memory_mask)
-        expect.type(got, tuple, f"{what}: the result")
-        parts, y, w = got
+        # The weights are drawn here and sent; the description must hold exactly them (a model that describes
+        # itself as the block, with weights of its own, fails: issue 19).
+        sent = SentWeights(k.rng(1260 + seed), scale=0.5, shift=lambda name: 1.0 if "gamma" in name else 0.0)
+        with k.swap("_seqgen_weights", sent):
+            parts, y, w = items(k.run(BLOCK, num_heads=h, key_dim=kd, embed_dim=D, ff_dim=ff, rate=rate, seed=seed, x=x,
+                                      memory=memory, memory_mask=memory_mask), 3, f"{what}: the result")
+        expect_sent_weights(parts, sent.sent, what)
         y = expect.array(y, f"{what}: the output", shape=(2, T, D), kind="f")
         w = expect.array(w, f"{what}: the cross-attention weights", shape=(2, h, T, S), kind="f")
         expect.type(parts, list, f"{what}: the block's parts")
