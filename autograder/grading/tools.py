@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from .checks import CheckFailed, Kernel
 
-# Runs in the kernel around one snippet: ``{code!r}`` executed in the snippet's own scope, the hook on.
+# Runs in the kernel around one snippet: ``{code!r}`` executed in the snippet's own scope (globals and inputs), the hook on.
 WATCH = r'''
 import sys as _seqgen_sys
 _seqgen_seen = _seqgen_sys.__dict__.setdefault("_seqgen_tools_seen", set())
@@ -38,12 +38,17 @@ def _seqgen_hook(frame, event, arg, _tools={tools!r}, _seen=_seqgen_seen):
     top = name.partition(".")[0] if isinstance(name, str) else ""
     if top in _tools:
         _seen.add(top)
+# The snippet's own scope: the check's inputs are the snippet function's parameters (autograder.grading.prelude),
+# so they join a copy of its globals; comprehensions and nested functions inside the snippet see them.
+_seqgen_scope = dict(globals())
+_seqgen_scope.update((n, v) for n, v in locals().items() if not n.startswith("_seqgen_"))
 _seqgen_before = _seqgen_sys.getprofile()
 _seqgen_sys.setprofile(_seqgen_hook)
 try:
-    exec(compile({code!r}, "<hidden check>", "exec"), globals())
+    exec(compile({code!r}, "<hidden check>", "exec"), _seqgen_scope)
 finally:
     _seqgen_sys.setprofile(_seqgen_before)
+result = _seqgen_scope.get("result")
 '''
 RESET = 'import sys\nsys.__dict__["_seqgen_tools_seen"] = set()\nresult = None'
 REPORT = 'import sys\nresult = sorted(sys.__dict__.get("_seqgen_tools_seen", ()))'
@@ -53,6 +58,7 @@ class WatchedKernel(Kernel):
     """``kernel`` with every snippet run under the tool watch (stand-ins pass through unchanged)."""
 
     def __init__(self, kernel: Kernel, tools: tuple[str, ...]):
+        super().__init__(kernel.seed)  # the same submission's inputs (Kernel.rng) as without the watch
         self.kernel, self.tools = kernel, tuple(tools)
 
     def _run(self, code: str, inputs: str) -> str:
