@@ -3,6 +3,7 @@
 #   make serve   serve _build/html on http://127.0.0.1:8000/ (PORT=N), as it will be published
 #   make test    run the test suite (builds what it needs)
 #   make release student notebooks in course/release/
+#   make release-answers UPTO=N   chapters 1-N's answers as a wheel in course/release/answers/
 #   make grade SUBMISSIONS=folder   autograde <student>/<chapter>/<chapter>.ipynb into course/
 # Everything release and grade write goes to the course folder: COURSE=path (default course/, or $SEQGEN_COURSE).
 PYTHON ?= python3.11
@@ -20,14 +21,14 @@ export OMP_WAIT_POLICY ?= PASSIVE
 COURSE_DIR := $(or $(COURSE),$(SEQGEN_COURSE),course)
 COURSE_FLAG := $(if $(COURSE),--course "$(COURSE)")
 
-.PHONY: setup book serve release grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
+.PHONY: setup book serve release answers release-answers grade test test-fast train-lstm results ingest-results gpu-check bench bench-grade clean clean-course
 
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course]"
+	$(PY) -m pip install --quiet $(PIP_EXTRA) -c constraints.txt -e ".[course,cluster]"
 	touch $(STAMP)
 
 book: setup
@@ -92,8 +93,9 @@ bench: setup
 	$(PY) benchmarks/char_gru.py --levers --only fused_gru fused_gru+1_thread
 
 # 100 chapter-6 submissions (correct, stub, wrong, hostile) through the sandboxed grader; never a test.
+# COUNT=N keeps the mix at N submissions; COMPARE="1 2" grades them once per --jobs value, side by side.
 bench-grade: setup
-	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS))
+	$(PY) benchmarks/grade_ch6.py $(if $(JOBS),--jobs $(JOBS)) $(if $(COUNT),--count $(COUNT)) $(if $(COMPARE),--compare $(COMPARE))
 
 # What `make book` and `make release` regenerate; never the grades (course/graded, feedback, CSVs).
 clean:
@@ -102,3 +104,14 @@ clean:
 # The whole course folder, grades and feedback included: only when you mean it.
 clean-course:
 	rm -rf "$(COURSE_DIR)"
+
+# The released answers (autograder/answers.py), generated from the book's answer cells, never committed.
+#   make answers                  seqgen_answers/ (every chapter) for the course environment; the tests and `make book` do it too
+#   make release-answers UPTO=3   the wheel seqgen_answers-3 (chapters 1-3) into $(COURSE_DIR)/release/answers/,
+#                                 to hand out after chapter 3's deadline
+answers: setup
+	$(PY) -m autograder.cli answers
+
+release-answers: setup
+	@test -n "$(UPTO)" || (echo "usage: make release-answers UPTO=<last chapter released, e.g. 3>" && exit 2)
+	$(PY) -m autograder.cli release-answers --upto $(UPTO) $(COURSE_FLAG)

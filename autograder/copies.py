@@ -306,3 +306,60 @@ def heaviest_common_run(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> t
 def statement_sequence(tree: ast.AST) -> list[tuple[str, int]]:
     """(fingerprint, size) of each statement of a normalised tree, in order; imports left out."""
     return [(statement_key(s), size(s)) for s in statements(normalised(tree)) if not isinstance(s, (ast.Import, ast.ImportFrom))]
+
+
+# --------------------------------------------------------------------------- a package students install
+
+
+EXPRESSION_NODES = 6  # an expression this big that an answer and a module share is a piece of that answer
+EXPRESSION_COVERAGE = 0.45  # share of an answer's nodes inside such shared pieces: the module holds the answer
+
+
+def _counted(node: ast.AST) -> bool:
+    return not isinstance(node, (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop))
+
+
+def _expression_key(node: ast.AST) -> str:
+    return ast.dump(_Rename().visit(copy.deepcopy(node)), annotate_fields=False)
+
+
+def expression_keys(tree: ast.AST) -> set[str]:
+    """Fingerprints of every expression of a (normalised) tree with at least ``EXPRESSION_NODES`` nodes,
+    its names numbered within it (so ``sigmoid(A[:, :H])`` and ``sigmoid(Z[:, :K])`` are one piece)."""
+    return {_expression_key(n) for n in ast.walk(tree) if isinstance(n, ast.expr) and size(n) >= EXPRESSION_NODES}
+
+
+def expression_coverage(answer: Answer, keys: set[str]) -> float:
+    """Share of the answer's syntax-tree nodes that lie inside one of its expressions whose fingerprint is in ``keys``.
+
+    Finer than :func:`coverage`, which compares whole statements: code that holds an answer rewritten
+    (``lstm_step``'s gates inside a time loop, a sampler made row-wise) shares its expressions, not its statements.
+    """
+    total, covered = set(), set()
+    for stmt in answer_statements(answer):
+        total |= {id(n) for n in ast.walk(stmt) if _counted(n)}
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.expr) and size(n) >= EXPRESSION_NODES and _expression_key(n) in keys:
+                covered |= {id(m) for m in ast.walk(n) if _counted(m)}
+    return len(covered) / (len(total) or 1)
+
+
+def held_answers(tree: ast.Module, answers: list[Answer]) -> list[str]:
+    """The answers a module of a package students install holds, each as ``"stem:name (why)"``.
+
+    Stricter than what a page may show (:func:`reveals`): a definition named as an answer; the answer's
+    statements (:func:`reveals`); or at least ``EXPRESSION_COVERAGE`` of it in shared expressions
+    (:func:`expression_coverage`). Answers under ``MIN_NODES`` nodes are one-liners anybody writes.
+    """
+    names = {n.name for n in ast.walk(tree) if isinstance(n, _DEFS)}
+    normal = normalised(tree)
+    keys, pieces = keys_of(normal), expression_keys(normal)
+    found = []
+    for a in answers:
+        if a.name in names:
+            found.append(f"{a.stem}:{a.name} (a definition of that name)")
+        elif size(a.node) >= MIN_NODES and reveals(a, keys):
+            found.append(f"{a.stem}:{a.name} (its statements)")
+        elif size(a.node) >= MIN_NODES and expression_coverage(a, pieces) >= EXPRESSION_COVERAGE:
+            found.append(f"{a.stem}:{a.name} ({expression_coverage(a, pieces):.0%} of it in shared expressions)")
+    return found

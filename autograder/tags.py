@@ -11,6 +11,13 @@ Authors tag cells in the MyST source instead of typing nbgrader metadata:
 
 Every answer needs exactly one test cell and the other way round; mistakes are
 reported with the exercise id, not found later by nbgrader.
+
+``numpy-only`` on an answer cell: the exercise is written with NumPy alone; its hidden check scores 0 when the
+answer calls a package of :data:`seqgen.tools.FORBIDDEN_TOOLS` (:attr:`Exercise.forbidden`,
+:mod:`autograder.grading.tools`). Two more tags: ``instructor`` keeps a cell on the page and out of the student notebook and the grading
+kernel (it needs what the student setup lacks, e.g. PyTorch: the release's ``DropInstructorCells``,
+:mod:`autograder.publishing.release`); ``released`` puts a taught cell's definitions into the chapter's
+released answers (:mod:`autograder.answers`).
 """
 
 from __future__ import annotations
@@ -18,6 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import nbformat
+
+from seqgen.tools import FORBIDDEN_TOOLS
+
+NUMPY_ONLY = "numpy-only"  # on an answer cell: the exercise is written with NumPy alone (no FORBIDDEN_TOOLS)
 
 SCHEMA_VERSION = 3
 
@@ -32,6 +43,7 @@ class Exercise:
     points: float
     answer_index: int
     tests_index: int
+    forbidden: tuple[str, ...] = ()  # the packages its answer may not call (tag numpy-only)
 
 
 def _tag_value(tags: list[str], prefix: str) -> str | None:
@@ -48,6 +60,7 @@ def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = None) ->
     exercise; None to skip that (a notebook read without its chapter's module).
     """
     answers: dict[str, int] = {}
+    numpy_only: set[str] = set()
     tests: dict[str, tuple[int, float]] = {}
     for index, cell in enumerate(nb.cells):
         tags = list(cell.get("metadata", {}).get("tags", []))
@@ -61,6 +74,10 @@ def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = None) ->
             if "### BEGIN SOLUTION" not in cell.source or "### END SOLUTION" not in cell.source:
                 raise TagError(f"answer cell of {answer!r} has no ### BEGIN SOLUTION / ### END SOLUTION region")
             answers[answer] = index
+            if NUMPY_ONLY in tags:
+                numpy_only.add(answer)
+        elif NUMPY_ONLY in tags:
+            raise TagError(f"cell {index} is tagged {NUMPY_ONLY!r} but is no answer cell")
         if test:
             if test in tests:
                 raise TagError(f"exercise {test!r} has two test cells")
@@ -79,7 +96,8 @@ def exercise_cells(nb: nbformat.NotebookNode, checks: set[str] | None = None) ->
     if checks is not None and set(checks) != set(answers):
         raise TagError(f"exercises without a check: {sorted(set(answers) - set(checks))}; "
                        f"checks without an exercise: {sorted(set(checks) - set(answers))}")
-    exercises = [Exercise(i, tests[i][1], answers[i], tests[i][0]) for i in answers]
+    exercises = [Exercise(i, tests[i][1], answers[i], tests[i][0], FORBIDDEN_TOOLS if i in numpy_only else ())
+                 for i in answers]
     for ex in exercises:
         if ex.tests_index < ex.answer_index:
             raise TagError(f"the tests of {ex.id!r} come before its answer cell")
@@ -103,3 +121,17 @@ def apply_nbgrader_metadata(nb: nbformat.NotebookNode, checks: set[str] | None =
             "schema_version": SCHEMA_VERSION, "solution": False, "task": False,
         }
     return exercises
+
+
+INSTRUCTOR = "instructor"
+
+
+def is_instructor(cell) -> bool:
+    """Whether ``cell`` is tagged ``instructor``: on the page, never in the student notebook nor the grading kernel."""
+    return INSTRUCTOR in cell.get("metadata", {}).get("tags", [])
+
+
+def drop_instructor_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``nb`` without its cells tagged ``instructor`` (in place; returned): what a student notebook holds."""
+    nb.cells = [c for c in nb.cells if not is_instructor(c)]
+    return nb

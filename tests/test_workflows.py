@@ -122,3 +122,17 @@ def test_the_notebooks_branch_is_where_the_launch_buttons_look():
     (push,) = [s for s in job["steps"] if "run" in s]
     assert download["with"]["name"] == upload["with"]["name"] and push["working-directory"] == download["with"]["path"]
     assert 'HEAD:refs/heads/$NOTEBOOK_BRANCH' in push["run"] and "git add --all" in push["run"]
+
+
+def test_ci_keeps_the_student_venv_outside_the_clean_clone():
+    """Does .ci/run point the student venv's cache outside the checkout (so a clean clone reuses it, keyed inside by
+    requirements-student.txt's hash and the wheel's), unless the caller chose one?"""
+    script = (course.ROOT / ".ci" / "run").read_text()
+    line = next(l for l in script.splitlines() if l.startswith("export SEQGEN_STUDENT_VENV_CACHE="))
+    env = {"HOME": "/home/ci", "PATH": "/usr/bin:/bin"}
+    got = subprocess.run(["bash", "-c", f"{line}; echo $SEQGEN_STUDENT_VENV_CACHE"], env=env, capture_output=True,
+                         text=True, check=True, cwd=course.ROOT).stdout.strip()
+    assert got == "/home/ci/.cache/seqgen/student-venv"
+    got = subprocess.run(["bash", "-c", f"{line}; echo $SEQGEN_STUDENT_VENV_CACHE"], capture_output=True, text=True,
+                         env={**env, "SEQGEN_STUDENT_VENV_CACHE": "/x"}, check=True, cwd=course.ROOT).stdout.strip()
+    assert got == "/x"

@@ -34,7 +34,8 @@ def test_a_group_runs_on_one_worker(tmp_path):
     log = tmp_path / "order.log"
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
                            "-o", "addopts=", str(tmp_path)], cwd=tmp_path, capture_output=True, text=True,
-                          env={"ORDER_LOG": str(log), "PATH": "/usr/bin:/bin"})
+                          env={"ORDER_LOG": str(log), "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": str(ROOT)})  # the conftest imports the course, as under make test
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     runs = [line.split() for line in log.read_text().splitlines()]
     grouped = {worker for worker, name in runs if name.startswith("grouped")}

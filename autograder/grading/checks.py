@@ -28,7 +28,7 @@ Writing a check (see CONTRIBUTING.md for the whole recipe)::
 
     @checks.exercise("reverse_questions")
     def _(k):
-        x = np.random.default_rng(3).integers(0, 13, size=(5, 7))
+        x = k.rng(3).integers(0, 13, size=(5, 7))
         got = k.run("result = (reverse_questions(x), x)", x=x)   # the call, and x after it
         expect.equal(got[0], np.flip(x, axis=1), "reversal of a (5, 7) array")
         expect.equal(got[1], x, "the input after the call (unchanged)")
@@ -43,8 +43,11 @@ Rules a check keeps:
   wrong earlier answer costs only its own points;
 - it re-checks everything the visible tests check: the score comes from the
   checks alone, because a student's kernel can be made to skip its visible tests;
-- it is deterministic (its own seeded ``rng``), so a submission graded twice
-  gets the same score.
+- it draws its inputs from ``k.rng(stream)`` (seeded by the submission: a submission graded twice gets
+  the same score, and what one submission's feedback showed answers nothing in the next), keeping the
+  edge cases its contract names (ties, padding, S = 1) as fixed inputs beside the drawn ones;
+- it trusts nothing the kernel says about itself: a described model is verified against the weights the
+  check sent (:mod:`autograder.grading.verify`), and every list from the kernel is length-checked.
 """
 
 from __future__ import annotations
@@ -74,7 +77,19 @@ class StudentError(Exception):
 
 
 class Kernel:
-    """The student's running notebook, as a check sees it."""
+    """The student's running notebook, as a check sees it.
+
+    ``seed`` is this submission's: the grader draws it from the course secret, the student and the submission
+    (:func:`autograder.grading.submission.submission_seed`), so the same submission always gets the same inputs
+    and any other gets other ones. Checks draw their inputs from :meth:`rng`.
+    """
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = int(seed)
+
+    def rng(self, stream: int) -> np.random.Generator:
+        """A generator for one stream of a check's inputs (a number of the check's own), seeded by this submission."""
+        return np.random.default_rng([self.seed, int(stream)])
 
     def run(self, code: str, **inputs: Any) -> Any:
         """Run ``code`` with ``inputs`` bound as variables; return its variable ``result``.

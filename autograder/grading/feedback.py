@@ -38,6 +38,12 @@ def render(record) -> str:
             parts.append("<p>Your cells:</p><ul>" + "".join(f"<li><code>{e(v)}</code></li>" for v in ex.visible) + "</ul>")
         if ex.output:
             parts.append(f"<p>Output of your answer and test cells:</p><pre>{e(ex.output[:20000])}</pre>")
+    if record.flags:
+        parts.append("<p class='no'>Code of yours inspected or rewrote the grader; those exercises score 0 and your "
+                     "instructor has been told: " + e(", ".join(record.flags)) + ".</p>")
+    if record.refused:
+        parts.append("<p>Files of your folder not given to your notebook (only regular files are): "
+                     + e(", ".join(record.refused)) + ".</p>")
     if record.grader_error:
         parts.append("<p class='no'>The grader itself failed on this notebook; your instructor has been told.</p>")
     parts.append("<p>The score comes from the hidden checks only; visible tests are there to help you.</p></body></html>")

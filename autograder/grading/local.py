@@ -2,7 +2,9 @@
 
 :class:`LocalKernel` gives no isolation (the student's code could import anything); the grader's
 sandboxed kernel (:mod:`autograder.grading.kernel`) does. Values still cross the wire
-(:func:`autograder.grading.wire.encode` / ``decode``), so a check behaves here as it does in the grader.
+(:func:`autograder.grading.wire.encode` / ``decode``), and a check's snippet runs through the same helpers
+(:func:`autograder.grading.prelude.local_helpers`: a function with its inputs as parameters, its reply signed and
+verified), so a check behaves here as it does in the grader.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import os
 from typing import Any, Callable, Iterator
 
 from .. import course
+from ..tags import is_instructor
 from .checks import Kernel, StudentError
-from .wire import RUN_SOURCE, WIRE_SOURCE, decode, encode
+from .prelude import local_helpers, new_nonce, read_reply
+from .wire import decode, encode
 
 
 class LocalKernel(Kernel):
@@ -24,18 +28,19 @@ class LocalKernel(Kernel):
     check behaves here as it does in the grader.
     """
 
-    def __init__(self, namespace: dict):
+    def __init__(self, namespace: dict, seed: int = 0):
+        super().__init__(seed)
         self.ns = namespace
         self._saved: dict[str, Any] = {}
-        helpers: dict = {}
-        exec(WIRE_SOURCE + RUN_SOURCE, helpers)  # noqa: S102
-        self._runner = helpers["_seqgen_run"]
+        self._dispatch, self._key = local_helpers(namespace)
 
     def _run(self, code: str, inputs: str) -> str:
-        try:
-            return self._runner(code, inputs, self.ns)
-        except Exception as exc:  # the student's code (or the snippet it runs) raised
-            raise StudentError(type(exc).__name__, str(exc)[:500]) from exc
+        nonce = new_nonce()
+        reply = read_reply(self._key, self._dispatch((nonce, "run", code, inputs)), nonce, "run", (code, inputs))
+        if reply.status != "ok":  # the student's code (or the snippet it runs) raised
+            ename, evalue = reply.value if isinstance(reply.value, list) and len(reply.value) == 2 else ("Error", reply.value)
+            raise StudentError(str(ename), str(evalue)[:500])
+        return str(reply.value)
 
     def _install(self, name: str, fn: Callable[..., Any], cache: bool = False) -> None:
         self._saved[name] = self.ns.get(name, _MISSING)
@@ -62,7 +67,7 @@ class LocalKernel(Kernel):
 _MISSING = object()
 
 
-def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autograding: bool = True) -> "LocalKernel":
+def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autograding: bool = True, seed: int = 0) -> "LocalKernel":
     """Run chapter ``stem`` in this process (answers replaced where given) and return its kernel.
 
     Test cells run with their errors kept (a wrong answer fails its visible checks);
@@ -91,11 +96,11 @@ def local_kernel_for(stem: str, answers: dict[str, str] | None = None, autogradi
     finally:
         if main is not None:
             sys.modules["__main__"] = main
-    kernel = LocalKernel(shell.user_ns)
+    kernel = LocalKernel(shell.user_ns, seed)
     kernel.visible_errors = {}
     with _autograding_env(autograding):
         for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
+            if cell.cell_type != "code" or is_instructor(cell):  # as the sandbox: what the student notebook holds
                 continue
             source = answers[answer_ids[index]] if index in answer_ids else cell.source
             result = shell.run_cell(source, silent=True)

@@ -48,6 +48,8 @@ class Record:
     seconds: float = 0.0
     limits: Limits = field(default_factory=Limits)
     grader_error: str = ""  # the grader's own traceback (for the instructor), when it failed
+    flags: dict[str, list[str]] = field(default_factory=dict)  # exercise -> what its code did to the grader
+    refused: list[str] = field(default_factory=list)  # files of the submission's folder not given to the kernel
 
     @property
     def score(self) -> float:
@@ -68,13 +70,18 @@ class Record:
                 "exercises": [asdict(e) for e in self.exercises], "timing": asdict(self.timing)}
         if self.grader_error:
             data["grader_error"] = self.grader_error
+        if self.flags:
+            data["flags"] = [{"id": ex_id, "events": events} for ex_id, events in self.flags.items()]
+        if self.refused:
+            data["refused"] = self.refused
         return {**data, "student": self.student, "seconds": self.seconds, "limits": asdict(self.limits)}
 
     @classmethod
     def from_json(cls, text: str) -> Record:
         data = json.loads(text)
         return cls(data["stem"], data["student"], [ExerciseResult(**e) for e in data["exercises"]],
-                   Timing(**data["timing"]), data["seconds"], Limits(**data["limits"]), data.get("grader_error", ""))
+                   Timing(**data["timing"]), data["seconds"], Limits(**data["limits"]), data.get("grader_error", ""),
+                   {f["id"]: list(f["events"]) for f in data.get("flags", [])}, list(data.get("refused", [])))
 
 
 def record_path(course: Path, student: str, stem: str) -> Path:

@@ -6,19 +6,30 @@ The notebook that runs is the *source* chapter (its grading view, :mod:`autograd
   answer is the stub);
 - the test cells always from the source (a deleted or edited test cell changes nothing);
 - the code cells the student added, kept after the cell they follow; the release's set-up cell (tagged
-  :data:`autograder.course.SETUP_TAG`: it installs the course's packages where ``seqgen`` is missing) is dropped.
+  :data:`autograder.course.SETUP_TAG`: it installs the course's packages where ``seqgen`` is missing) is dropped;
+- nothing after the last test cell: no later cell can change a score, so none is run.
 
-After each test cell the exercise's hidden check (``book/<stem>/checks.py``) runs in
-the grader against the kernel; **score = points if the check passed, else 0** (visible-cell
-errors are shown, never decide). The kernel never sees ``solutions`` nor the course source.
+After each test cell the exercise's hidden check (``book/<stem>/checks.py``) runs in the grader against the
+kernel; **score = points if the check passed, else 0**. The kernel never sees ``solutions`` nor the course
+source. Its inputs are drawn from this submission's seed (:func:`submission_seed`: the course secret, the
+student, the chapter and the code of the submission), so regrading a submission gives the same score and
+resubmitting anything else gets other inputs.
 
-A cell that kills the kernel or hits a limit costs the exercise it belongs to (0); the kernel is
-restarted, the earlier cells are replayed (the offending ones skipped) and grading goes on.
+**The visible tests never decide.** A cell that kills the kernel or hits a limit is skipped: the kernel is
+restarted, the earlier cells are replayed, and grading goes on. Only a death in an exercise's own answer cell
+or in its hidden check costs that exercise (a check is retried once on a fresh kernel first); a death in a
+visible test, set-up or added cell costs nothing by itself, and every remaining hidden check runs.
+
+**Tampering.** After each cell and each check the grader asks the kernel's helpers what they saw
+(:meth:`autograder.grading.kernel.SandboxKernel.watch`): code that inspected or rewrote the grader flags the
+exercise whose cell (or check) it was: 0 points, a message, and the record's ``flags`` for the instructor.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import hmac
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,14 +37,17 @@ from pathlib import Path
 
 import nbformat
 
+from ..answers import stems_before, write_package
 from ..course import SETUP_TAG, STUB
 from .checks import run_check
 from .kernel import KernelLost, SandboxKernel
+from .process import KernelProcess
 from .record import ExerciseResult, Timing
-from .sandbox import SEQGEN_DIR, KernelProcess, Limits, private_seqgen
+from .sandbox import SEQGEN_DIR, Limits, private_seqgen, refusal
 from .view import GradingView
 
 MAX_RESTARTS = 6
+FLAGGED = "flagged: your code inspected or rewrote the grader ({}); your instructor has been told"
 
 
 @dataclass
@@ -41,6 +55,7 @@ class Cell:
     kind: str  # setup | answer | test | extra
     source: str
     ex_id: str | None = None
+    owner: str | None = None  # the exercise a flag raised in this cell goes to (its own, else the nearest before)
 
 
 def notebook_cells(view: GradingView, submission: nbformat.NotebookNode) -> list[Cell]:
@@ -70,80 +85,159 @@ def notebook_cells(view: GradingView, submission: nbformat.NotebookNode) -> list
         source = answers.get(c.ex_id, STUB) if c.kind == "answer" else c.source
         cells.append(Cell(c.kind, source, c.ex_id))
         cells += [Cell("extra", t, None) for t in extras.get(c.index, [])]
+    last_test = max((i for i, c in enumerate(cells) if c.kind == "test"), default=len(cells) - 1)
+    cells = cells[:last_test + 1]
+    owner = view.exercises[0].id if view.exercises else None
+    for cell in cells:
+        owner = cell.ex_id or owner
+        cell.owner = owner
     return cells
 
 
+def submission_seed(secret: bytes, student: str, stem: str, cells: list[Cell]) -> int:
+    """The seed of a submission's hidden inputs: HMAC-SHA256 of the student, the chapter and the code of the
+    student's answer and added cells, under the course secret (never known to students)."""
+    code = hashlib.sha256("\0".join(c.source for c in cells if c.kind in ("answer", "extra")).encode()).hexdigest()
+    digest = hmac.new(secret, f"{student}\0{stem}\0{code}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
 def read_submission(path: Path) -> nbformat.NotebookNode:
-    """The submitted notebook, read once; an unreadable or missing one is graded as all stubs."""
+    """The submitted notebook, read once; an unreadable, missing or linked one (see
+    :func:`autograder.grading.sandbox.copy_submission`) is graded as all stubs."""
     try:
-        return nbformat.read(path, as_version=4)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "r", encoding="utf-8") as fh:
+            if refusal(os.fstat(fh.fileno())):
+                return nbformat.v4.new_notebook()
+            return nbformat.read(fh, as_version=4)
     except Exception:  # noqa: BLE001 - whatever the student handed in
         return nbformat.v4.new_notebook()
 
 
-def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits) -> tuple[list[ExerciseResult], Timing]:
-    """Grade the notebook at ``path`` with ``workdir`` as the student's folder: each exercise's result, and the timing."""
+def course_folder(stem: str, target: Path, seqgen_dir: Path = SEQGEN_DIR) -> None:
+    """What the sandbox of chapter ``stem`` gets at ``/opt/course``, written to ``target``: ``seqgen``
+    (:func:`autograder.grading.sandbox.private_seqgen`) and ``seqgen_answers`` with the released answers of the
+    chapters before ``stem`` only."""
+    private_seqgen(target, seqgen_dir)
+    write_package(target, stems_before(stem))
+
+
+def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits, student: str = "",
+                   secret: bytes = b"", scratch_dir: Path | None = None) -> tuple[list[ExerciseResult], Timing, dict[str, list[str]]]:
+    """Grade the notebook at ``path`` with ``workdir`` as the student's folder: each exercise's result, the timing,
+    and the flags (exercise -> what its code did to the grader)."""
     cells = notebook_cells(view, read_submission(path))
     results = {ex.id: ExerciseResult(ex.id, ex.points) for ex in view.exercises}
-    timing = Timing()
-    with tempfile.TemporaryDirectory(prefix="seqgen-grade-") as scratch:
+    timing, flags = Timing(), {}
+    with tempfile.TemporaryDirectory(prefix="seqgen-grade-", dir=scratch_dir) as scratch:
         scratch = Path(scratch)
         course = scratch / "course"
         course.mkdir()
-        private_seqgen(view.stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
+        course_folder(view.stem, course, Path(limits.seqgen_dir) if limits.seqgen_dir else SEQGEN_DIR)
         deadline = time.monotonic() + limits.notebook_timeout
-        kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "conn", limits), limits, deadline)
+        seed = submission_seed(secret, student, view.stem, cells)
+        kernel = SandboxKernel(lambda: KernelProcess(workdir, course, scratch / "kernel", limits), limits, deadline, seed)
         try:
-            _run_all(kernel, cells, view.checks, results, timing)
+            _Run(kernel, cells, view.checks, results, timing, flags).all()
         finally:
             kernel.stop()
             timing.kernel_start = sum(kernel.start_seconds)
-    return list(results.values()), timing
+    for ex_id, events in flags.items():
+        results[ex_id].points, results[ex_id].check = 0.0, FLAGGED.format("; ".join(events[:3]))
+    return list(results.values()), timing, flags
 
 
-def _run_all(kernel: SandboxKernel, cells: list[Cell], checks, results: dict, timing: Timing) -> None:
-    done: list[int] = []  # cells run so far that the kernel survived (replayed after a restart)
-    lost: set[str] = set()  # exercises a limit or a dead kernel cost
-    kernel.start()
-    for i, cell in enumerate(cells):
-        if time.monotonic() > kernel.deadline:
-            _fail_rest(results, f"not run: the notebook ran past its time limit ({kernel.limits.notebook_timeout:g} s)")
-            return
+class _Run:
+    """One notebook's cells and checks on a kernel that may die, be restarted and replayed."""
+
+    def __init__(self, kernel: SandboxKernel, cells: list[Cell], checks, results: dict, timing: Timing, flags: dict):
+        self.kernel, self.cells, self.checks, self.results, self.timing, self.flags = kernel, cells, checks, results, timing, flags
+        self.done: list[int] = []  # cells run so far that the kernel survived (replayed after a restart)
+        self.lost: set[str] = set()  # exercises whose answer cell killed the kernel
+
+    def all(self) -> None:
+        self.kernel.start()
+        self.kernel.watch()  # nothing of the student's has run: a baseline
+        for i, cell in enumerate(self.cells):
+            if time.monotonic() > self.kernel.deadline:
+                _fail_rest(self.results, f"not run: the notebook ran past its time limit ({self.kernel.limits.notebook_timeout:g} s)")
+                return
+            if not self.alive():
+                return
+            self.cell(i, cell)
+            if cell.kind == "test" and cell.ex_id not in self.lost and self.alive():
+                self.check(cell.ex_id)
+
+    def alive(self) -> bool:
+        """The kernel, restarted and replayed if it died; False once it may not be restarted again."""
+        if self.kernel.process is not None:
+            return True
+        if self.timing.restarts >= MAX_RESTARTS:
+            _fail_rest(self.results, "not run: too many kernel restarts")
+            return False
+        self.timing.restarts += 1
         try:
-            if kernel.process is None:
-                if timing.restarts >= MAX_RESTARTS:
-                    _fail_rest(results, "not run: too many kernel restarts")
-                    return
-                timing.restarts += 1
-                kernel.start()
-                for j in done:
-                    kernel.execute(cells[j].source, store_output=False)
-            start = time.perf_counter()
-            run = kernel.execute(cell.source)
-            timing.cells += time.perf_counter() - start
-            done.append(i)
-            _record_cell(cell, run, results)
-            if cell.kind == "test" and cell.ex_id not in lost:
-                start = time.perf_counter()
-                passed, message = run_check(checks[cell.ex_id], kernel)
-                timing.checks += time.perf_counter() - start
-                res = results[cell.ex_id]
-                res.points, res.check = (res.max if passed else 0.0), message
+            self.kernel.start()
+            for j in self.done:
+                self.kernel.execute(self.cells[j].source, store_output=False)
+            self.kernel.watch()  # what the replayed cells did was flagged when they first ran
         except KernelLost as gone:
-            if cell.ex_id is not None:
-                lost.add(cell.ex_id)
-                res = results[cell.ex_id]
-                res.points, res.check = 0.0, f"{cell.kind} cell: {gone.reason}"
-                res.visible.append(f"{cell.kind} cell stopped: {gone.reason}")
-            else:
-                for res in results.values():
-                    if res.check == "not run":
-                        res.visible.append(f"an earlier cell was stopped ({gone.reason}) and skipped")
-                        break
+            self.kernel.stop()
+            _fail_rest(self.results, f"not run: the kernel did not survive the replay of earlier cells ({gone.reason})")
+            return False
+        return True
+
+    def cell(self, i: int, cell: Cell) -> None:
+        try:
+            start = time.perf_counter()
+            run = self.kernel.execute(cell.source)
+            self.timing.cells += time.perf_counter() - start
+            self.done.append(i)
+            _record_cell(cell, run, self.results)
+            self.flag(cell.owner, self.kernel.watch())
+        except KernelLost as gone:
+            if cell.kind == "answer":
+                self.lost.add(cell.ex_id)
+                res = self.results[cell.ex_id]
+                res.points, res.check = 0.0, f"answer cell: {gone.reason}"
+            target = self.results.get(cell.ex_id or cell.owner or "")
+            if target is not None:
+                target.visible.append(f"{cell.kind} cell stopped: {gone.reason}"
+                                      + ("" if cell.kind == "answer" else " (skipped; the hidden check still runs)"))
+
+    def check(self, ex_id: str) -> None:
+        """The exercise's hidden check; one that kills the kernel is retried once on a fresh one."""
+        res = self.results[ex_id]
+        for attempt in (1, 2):
+            start = time.perf_counter()
+            try:
+                passed, message = run_check(self.checks[ex_id], self.kernel)
+            except KernelLost as gone:
+                res.points, res.check = 0.0, f"hidden check: {gone.reason}"
+                if attempt == 2 or not self.alive():
+                    return
+                continue
+            finally:
+                self.timing.checks += time.perf_counter() - start
+            res.points, res.check = (res.max if passed else 0.0), message
+            try:
+                self.flag(ex_id, self.kernel.watch())
+            except KernelLost:  # died after its check (a thread of the student's): the next cell restarts it
+                pass
+            return
+
+    def flag(self, ex_id: str | None, events: list[str]) -> None:
+        if events and ex_id is not None:
+            seen = self.flags.setdefault(ex_id, [])
+            seen += [e for e in events if e not in seen][:20]
 
 
 def _record_cell(cell: Cell, run, results: dict) -> None:
     if cell.ex_id is None:
+        if run.status == "error":  # a set-up or added cell: shown with the next exercise (else the last), never scored
+            res = next((r for r in results.values() if r.check == "not run"), list(results.values())[-1])
+            res.visible.append(f"an earlier {cell.kind} cell raised {run.ename}: {run.evalue}")
         return
     res = results[cell.ex_id]
     if run.status == "error":
@@ -156,12 +250,3 @@ def _fail_rest(results: dict, message: str) -> None:
     for res in results.values():
         if res.check == "not run":
             res.points, res.check = 0.0, message
-
-
-def prepare_workdir(submission_dir: Path, workdir: Path) -> None:
-    """A fresh copy of the student's folder: the only place the kernel may write."""
-    shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    for item in submission_dir.iterdir():
-        if item.is_file() and not item.is_symlink() and item.suffix != ".ipynb":
-            shutil.copy(item, workdir / item.name)

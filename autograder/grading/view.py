@@ -1,8 +1,10 @@
 """A chapter as the grader sees it, built once per chapter per process.
 
-Grading a submission needs the chapter's code cells in order (each a set-up, answer or test cell),
+Grading a submission needs the chapter's code cells in order (each a set-up, answer or test cell; the
+cells tagged ``instructor`` left out, as the student notebook leaves them out),
 its exercises, where each one's answer and test cells are, and its hidden checks (executed once:
-:attr:`autograder.course.Chapter.checks`, which also requires one check for each exercise).
+:attr:`autograder.course.Chapter.checks`, which also requires one check for each exercise; the check of a
+``numpy-only`` exercise watched for the tools it may not call, :func:`autograder.grading.tools.forbidding`).
 :func:`grading_view` builds that from the chapter once, so a batch worker grading many submissions
 of one chapter reads its Markdown and runs its checks module once, not once per submission.
 """
@@ -14,7 +16,8 @@ from functools import lru_cache
 from typing import Callable
 
 from .. import course
-from ..tags import Exercise
+from ..tags import Exercise, is_instructor
+from .tools import forbidding
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,11 @@ def _view(chapter: course.Chapter) -> GradingView:
     test_at = {ex.tests_index: ex.id for ex in chapter.exercises}
     cells = []
     for i, c in enumerate(chapter.source.cells):
-        if c.cell_type == "code":
+        if c.cell_type == "code" and not is_instructor(c):  # an instructor cell is not in the student's notebook
             kind = "answer" if i in answer_at else "test" if i in test_at else "setup"
             cells.append(SourceCell(i, kind, c.source, answer_at.get(i) or test_at.get(i)))
-    return GradingView(chapter.stem, tuple(cells), tuple(chapter.exercises), chapter.checks,
+    checks = {ex.id: forbidding(chapter.checks[ex.id], ex.forbidden, ex.id) for ex in chapter.exercises}
+    return GradingView(chapter.stem, tuple(cells), tuple(chapter.exercises), checks,
                        {ex.id: ex for ex in chapter.exercises}, {c.source.strip(): c.index for c in cells})
 
 

@@ -1,7 +1,9 @@
 """``make book``: execute (cached), release, render every chapter, then build the site with Jupyter Book.
 
-- :func:`build_book` does nothing when the inputs (:func:`site_digest`) are those of its last complete
-  build and its outputs are all there (:func:`site_is_current`); otherwise it executes the changed
+- :func:`build_book` first writes the course environment's released answers (``seqgen_answers/``,
+  :func:`autograder.answers.write_course_package`: chapters that reuse an earlier answer import them, and
+  their execution keys read them); it does nothing more when the inputs (:func:`site_digest`) are those of its
+  last complete build and its outputs are all there (:func:`site_is_current`); otherwise it executes the changed
   chapters (:mod:`autograder.publishing.execute`), releases (:mod:`autograder.publishing.release`),
   renders (:mod:`autograder.publishing.render`) and runs ``jupyter-book build`` with execution off;
 - it holds the checkout's build lock (:func:`build_lock`: ``.cache/pipeline.lock``), and the course's
@@ -21,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import course
+from .. import answers, course
 from ..course import ROOT, log
 from . import execute, pack, pages, student_setup
 from .release import release, released_path
@@ -80,6 +82,7 @@ def build_book(force: bool = False, html: bool = True, course_dir: Path | None =
     course_dir = Path(course_dir or course.course_dir())
     with build_lock():
         start = time.perf_counter()
+        answers.write_course_package()  # seqgen_answers/, from the answer cells: later chapters take theirs from it
         chapters = course.chapters()
         digest = site_digest(chapters)
         if html and not force and site_is_current(chapters, digest, course_dir):

@@ -1,9 +1,11 @@
 """Chapters executed with their reference answers, cached by what they are made from.
 
 A chapter's execution is keyed (:func:`cache_key`) by its page and by the source of every module of
-the course's own packages (:data:`LOCAL_PACKAGES`: ``seqgen``) that the page imports, directly or through
-those modules (:func:`imported_files`, read from the syntax trees). Nothing else counts: an edit to the
-hidden reference (``solutions/``), the grader or another chapter re-executes nothing.
+the course's own packages (:data:`LOCAL_PACKAGES`: ``seqgen``, and the released answers ``seqgen_answers``
+generated from the pages by :mod:`autograder.answers`) that the page imports, directly or through those
+modules, or takes with ``released("NN_chapter", ...)`` (:func:`imported_files`, read from the syntax trees).
+Nothing else counts: an edit to the hidden reference (``solutions/``), the grader or another chapter
+re-executes nothing, unless it changes an answer the chapter takes from that chapter's released module.
 
 - :func:`executed_chapter` runs one chapter in a fresh kernel, or reads it from ``.cache/executed/``;
 - :func:`executed_chapters` runs the changed ones ``SEQGEN_BUILD_JOBS`` (default 2) at a time, longest first.
@@ -20,13 +22,14 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from .. import course
+from .. import answers, course
 from ..copies import parse
 from ..course import KERNEL, ROOT, Chapter, log
 
 CACHE_DIR = ROOT / ".cache" / "executed"
 RUN_DIR = ROOT / ".cache" / "run"
-LOCAL_PACKAGES = ("seqgen",)  # the course's packages a chapter may import (never solutions/, never autograder/)
+# The course's packages a chapter may import (never solutions/, never autograder/); seqgen_answers is generated.
+LOCAL_PACKAGES = ("seqgen", answers.PACKAGE)
 # Chapters executed at once when several changed (each kernel is mostly one busy core at a time).
 EXECUTION_JOBS = int(os.environ.get("SEQGEN_BUILD_JOBS", "2"))
 
@@ -56,10 +59,21 @@ def _imported_names(tree: ast.Module, package: str | None) -> set[str]:
                 base = ".".join(parts + ([node.module] if node.module else []))
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names | _released_modules(tree)
+
+
+def _released_modules(tree: ast.Module) -> set[str]:
+    """The released answers' modules a tree takes with ``released("NN_chapter", ...)`` (``seqgen.released``)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "released" \
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            names.add(f"{answers.PACKAGE}.{answers.module_name(node.args[0].value)}")
     return names
 
 
 def _module_file(name: str, root: Path) -> Path | None:
+    """The file of module ``name`` under ``root``; None when there is none (``seqgen_answers`` not generated yet)."""
     base = root.joinpath(*name.split("."))
     return next((f for f in (base.with_suffix(".py"), base / "__init__.py") if f.is_file()), None)
 

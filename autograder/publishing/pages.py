@@ -16,6 +16,7 @@ figure cells), so a new chapter gets it without code of its own:
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 import shutil
@@ -46,6 +47,24 @@ def graded_exercises(nb: nbformat.NotebookNode) -> list[tuple[str, float]]:
     return found
 
 
+def written_names(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Exercise id -> what the student writes: the functions and classes its answer cell defines (``build_lstm_lm``
+    for ``lstm_lm``), read from the cell's syntax tree (the stub keeps the definition's line); the id where the cell
+    defines none."""
+    names = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("solution"):
+            code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.source.split("\n"))
+            try:
+                body = ast.parse(code).body
+            except SyntaxError:
+                body = []
+            defined = [n.name for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+            names[meta["grade_id"]] = ", ".join(defined) or meta["grade_id"]
+    return names
+
+
 def chapter_title(nb: nbformat.NotebookNode) -> str:
     """The text of the chapter's ``# `` heading."""
     return nb.cells[0].source.split("\n", 1)[0].lstrip("# ").strip()
@@ -70,9 +89,11 @@ def minutes_needed(nb: nbformat.NotebookNode) -> int:
 
 
 def exercises_table(stem: str, nb: nbformat.NotebookNode) -> tuple[str, float]:
-    """A markdown table of the chapter's exercises with their points, and the total."""
+    """A markdown table of the chapter's exercises (the names the student writes) with their points, and the total."""
     rows, total = [], 0.0
-    for number, (name, points) in enumerate(graded_exercises(nb), 1):
+    written = written_names(nb)
+    for number, (ex_id, points) in enumerate(graded_exercises(nb), 1):
+        name = written.get(ex_id, ex_id)
         rows.append(f"| {number} | `{name}` | {points:g} |")
         total += points
     return "\n".join(["| # | exercise | points |", "|---|---|---|", *rows]), total
@@ -109,7 +130,8 @@ def caption_figures(page: nbformat.NotebookNode) -> None:
         meta = cell.metadata.get("mystnb", {})
         caption = meta.get("figure", {}).get("caption")
         if cell.cell_type == "code" and caption and not meta.get("image", {}).get("alt"):
-            plain = re.sub(r"[`*_]|\{[a-z]+\}", "", caption).strip()
+            # markup out (backticks, emphasis, roles), underscores inside names kept: `time_attention` stays
+            plain = re.sub(r"[`*]|(?<!\w)_+|_+(?!\w)|\{[a-z]+\}", "", caption).strip()
             cell.metadata["mystnb"] = {**meta, "image": {**meta.get("image", {}), "alt": plain}}
 
 

@@ -1,12 +1,15 @@
 """Student notebooks: each chapter with stubs for its answers, its visible tests locked, no outputs.
 
-Made in this process by nbgrader's own preprocessors, in the order ``nbgrader generate_assignment``
-applies them (:data:`PREPROCESSORS`), without its subprocess, gradebook or config file. Of that
+Made in this process by the preprocessors of :data:`PREPROCESSORS`: first the course's own
+:class:`DropInstructorCells` (cells tagged ``instructor`` stay on the page and out of the student
+notebook: they need what the student setup lacks, e.g. PyTorch), then nbgrader's own, in the order
+``nbgrader generate_assignment`` applies them, without its subprocess, gradebook or config file. Of that
 command's list, three do nothing here and are left out: ``IncludeHeaderFooter`` (the course has no
 header), ``InstantiateTests`` (no ``AUTOTEST`` cells) and ``SaveCells`` (the gradebook: grading does
-not use nbgrader). The released file is what ``generate_assignment`` writes
-(``tests/autograder/publishing/test_release.py`` compares them); :func:`release` then puts the course's set-up
-cell first (:mod:`autograder.publishing.student_setup`: it installs the course's packages where ``seqgen`` is missing).
+not use nbgrader). The released file is what ``generate_assignment`` writes from the chapter less its
+instructor cells (``tests/autograder/publishing/test_release.py`` compares them); :func:`release` then puts the
+course's set-up cell first (:mod:`autograder.publishing.student_setup`: it installs the course's packages where
+``seqgen`` is missing).
 
 ``<course>/release/<stem>/<stem>.ipynb`` is rewritten only when what it is made from changed
 (:func:`release_digest`, stamped in ``<course>/release/.<stem>.sha256``).
@@ -22,14 +25,25 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.preprocessors import (CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
-                                    ComputeChecksums, LockCells)
+                                    ComputeChecksums, LockCells, NbGraderPreprocessor)
 
 from .. import course
 from ..course import STUB, Chapter, assert_no_leak, log
+from ..tags import drop_instructor_cells
 from .student_setup import setup_source, with_setup_cell
 
-# (preprocessor, its settings): generate_assignment's order, less the three that do nothing here.
+
+class DropInstructorCells(NbGraderPreprocessor):
+    """Leave out the cells tagged ``instructor`` (:func:`autograder.tags.drop_instructor_cells`)."""
+
+    def preprocess(self, nb, resources):
+        return drop_instructor_cells(nb), resources
+
+
+# (preprocessor, its settings): the course's own, then generate_assignment's order, less the three that do
+# nothing here.
 PREPROCESSORS = [
+    (DropInstructorCells, {}),  # on the page only: what the student setup cannot run
     (LockCells, {}),  # answer cells undeletable; test cells undeletable and read-only
     (ClearSolutions, {"code_stub": {"python": STUB}}),  # each solution region becomes the stub
     (ClearOutput, {}),

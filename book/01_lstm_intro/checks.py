@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from autograder.transplants.layers import reading
 from autograder.transplants.recurrent import lstm_lm_from_description, reference_probabilities
@@ -49,8 +50,7 @@ def _torch_cell(args):
     return th.numpy(), tc.numpy()
 
 
-def _step_cases():
-    rng = np.random.default_rng(100)
+def _step_cases(rng):
     for B, D, H in STEP_SHAPES:
         args = [rng.normal(size=s) for s in [(B, D), (B, H), (B, H), (D, 4 * H), (H, 4 * H), (4 * H,)]]
         yield f"B, D, H = {(B, D, H)}", args, reference_lstm_step(*args)
@@ -73,8 +73,8 @@ def _(k):
     c_next = f * c + i * g and h_next = o * tanh(c_next), g = tanh(...), the others sigmoid.
     Equal to the NumPy reference and to torch.nn.LSTMCell for any B, D, H >= 1 (1 included);
     no input is changed by the call."""
-    for what, args, (want_h, want_c) in _step_cases():
-        out, after = k.run(STEP, args=args)
+    for what, args, (want_h, want_c) in _step_cases(k.rng(100)):
+        out, after = items(k.run(STEP, args=args), 2, f"lstm_step for {what}")
         expect.true(isinstance(out, (tuple, list)) and len(out) == 2,
                     f"lstm_step for {what}: expected a pair (h_next, c_next), got {type(out).__name__}"
                     + (f" of length {len(out)}" if isinstance(out, (tuple, list)) else ""))
@@ -86,22 +86,22 @@ def _(k):
         if what.startswith("B, D, H"):
             for name, got, want in zip(("h_next", "c_next"), (got_h, got_c), _torch_cell(args), strict=True):
                 expect.close(got, want, f"{name} for {what} against torch.nn.LSTMCell", atol=STEP_ATOL, rtol=STEP_RTOL)
-        for name, before, now in zip(NAMES, args, after):
+        for (name, before), now in zip_checked(f"the inputs after the call for {what}", list(zip(NAMES, args, strict=True)), after):
             expect.equal(now, before, f"the input {name} after the call for {what} (unchanged)")
 
 
 # --------------------------------------------------------------------------- Exercise 2
 
-# Runs in the kernel: build the student's model, give it random non-default weights (so that
-# every parameter matters), describe it as plain data and run it on the batches we send.
-LM = DESCRIBE_SOURCE + """\
-_model = build_lstm_lm(V, E, H)
-_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer
-_rng = np.random.default_rng(seed)
-_model.set_weights([_rng.normal(0, 0.4, size=np.shape(w)).astype('float32') for w in _model.get_weights()])
-result = (_seqgen_describe(_model),
-          [np.asarray(keras.ops.convert_to_numpy(_model(b.astype('int32'), training=False))) for b in batches])
-"""
+# Runs in the kernel: build the student's model, give it random weights drawn here (so that every parameter
+# matters; autograder.grading.verify.SentWeights), describe it as plain data and run it on the batches we send.
+# The description is verified against the weights sent.
+LM = DESCRIBE_SOURCE + (
+    "_model = build_lstm_lm(V, E, H)\n"
+    "_model(np.ones((1, 2), dtype='int32'))  # build it, in case it has no Input layer\n"
+    + SET_WEIGHTS.format(model="_model") +
+    "result = (_seqgen_describe(_model),\n"
+    "          [np.asarray(keras.ops.convert_to_numpy(_model(b.astype('int32'), training=False))) for b in batches])\n"
+)
 LM_CASES = [((37, 5, 7), [(3, 9), (2, 4)]), ((120, 16, 24), [(2, 13), (1, 1)])]  # (V, E, H), batch shapes
 # Keras and torch both compute in float32: logits agree to ~1e-6, probabilities (at most 1) to
 # ~1e-7 absolute. 1e-5 absolute is the float32 floor with margin; a wrong cell or activation
@@ -121,13 +121,16 @@ def _(k):
     a separate Softmax or Activation layer; Input or input_shape=; Functional or Sequential).
     It maps ids (B, T) of any B and T to float probabilities (B, T, vocab_size) summing to 1,
     equal to the same weights in the PyTorch reference on the same batch."""
-    rng = np.random.default_rng(11)
+    rng = k.rng(11)
     for seed, ((V, E, H), shapes) in enumerate(LM_CASES):
         # Ids from 1: a padding mask (mask_zero=True) is then irrelevant, and not judged here.
         batches = [rng.integers(1, V, size=s) for s in shapes]
-        description, outputs = k.run(LM, V=V, E=E, H=H, seed=seed, batches=batches)
         what = f"build_lstm_lm({V}, {E}, {H})"
+        sent = SentWeights(k.rng(1100 + seed), scale=0.4)
+        with k.swap("_seqgen_weights", sent):
+            description, outputs = items(k.run(LM, V=V, E=E, H=H, batches=batches), 2, what)
         expect.type(description, list, f"{what}: the model's description")
+        expect_sent_weights(description, sent.sent, what)
         with reading(what, "the model could not be read as Embedding -> LSTM -> Dense"):
             reference, gives_probabilities = lstm_lm_from_description(description)
         expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
@@ -136,8 +139,7 @@ def _(k):
         expect.equal(reference.config.hidden, H, f"{what}: the LSTM's units")
         n_params = sum(int(np.asarray(w).size) for layer in description for w in layer.get("weights", []))
         expect.equal(n_params, _parameters(V, E, H), f"{what}: number of parameters")
-        expect.type(outputs, list, f"{what}: the model's outputs")
-        for ids, probs in zip(batches, outputs):
+        for ids, probs in zip_checked(f"{what}: the model's outputs", batches, outputs):
             B, T = ids.shape
             got = expect.array(probs, f"{what} on a {ids.shape} batch", shape=(B, T, V), kind="f")
             check_probabilities(got, f"{what} on a {ids.shape} batch (a distribution at each step)", atol=1e-4)
@@ -156,8 +158,7 @@ ATOL_ZERO = 1e-11  # a zero must come back below this (eps^(1/T) / Z <= 1e-12 fo
 TEMP = "result = [(apply_temperature(p, t), p) for p, t in cases]\n"
 
 
-def _temperature_cases():
-    rng = np.random.default_rng(7)
+def _temperature_cases(rng):
     logits = rng.normal(0, 1.2, size=(4, 3, 50))  # (4, 3, 50): probabilities from ~1e-3 to ~0.3
     probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
     out = [("a (4, 3, 50) batch", probs, t) for t in (0.05, 0.3, 0.7, 1.0, 1.5, 4.0)]
@@ -182,11 +183,11 @@ def _(k):
     (<= 2e-7 for the p >= 1e-4, T >= 0.05 checked) and gives a zero eps ** (1 / T) (<= 1e-12 at T <= 1).
     So zeros are checked at T <= 1 only, and probabilities below 1e-4 not at all: there eps-smoothing
     is visibly inexact although the answer is right."""
-    cases = _temperature_cases()
+    cases = _temperature_cases(k.rng(7))
     results = k.run(TEMP, cases=[(p, t) for _, p, t in cases])
-    expect.true(isinstance(results, list) and len(results) == len(cases), "apply_temperature: results did not come back")
-    for (what, probs, t), (got, after) in zip(cases, results):
+    for (what, probs, t), pair in zip_checked("apply_temperature: the results of the cases", cases, results):
         label = f"apply_temperature({what}, {t:g})"
+        got, after = items(pair, 2, label)
         got = expect.array(got, label, shape=probs.shape, kind="f")
         check_probabilities(got, label, atol=1e-12)
         want = reference_apply_temperature(probs, t)
@@ -214,7 +215,7 @@ P4 = np.array([0.05, 0.15, 0.3, 0.5])
 
 
 def _draws(k, p, t, n, seed, global_seed=0):
-    draws, after = k.run(DRAWS, p=p, t=t, n=n, seed=seed, global_seed=global_seed)
+    draws, after = items(k.run(DRAWS, p=p, t=t, n=n, seed=seed, global_seed=global_seed), 2, "the draws and probs after them")
     expect.equal(after, p, f"probs after sample_with_temperature(..., {t:g}, rng) (unchanged)")
     expect.type(draws, list, "the draws")
     V = len(p)

@@ -56,6 +56,28 @@ def lstm_step(x, h, c, Wx, Wh, b):
     c_next = f * c + i * g
     return o * np.tanh(c_next), c_next
 ''',
+        # Right values, from a tool the exercise forbids (numpy-only): PyTorch's sigmoid and tanh. The
+        # student venv has no PyTorch; the grader's tool watch scores it 0 wherever it runs.
+        "tool: torch's gates": '''
+def lstm_step(x, h, c, Wx, Wh, b):
+    import torch
+
+    H = h.shape[1]
+    A = torch.from_numpy(x @ Wx + h @ Wh + b)
+    i, f, o = torch.sigmoid(A[:, :H]), torch.sigmoid(A[:, H : 2 * H]), torch.sigmoid(A[:, 3 * H :])
+    c_next = f * torch.from_numpy(c) + i * torch.tanh(A[:, 2 * H : 3 * H])
+    return (o * torch.tanh(c_next)).numpy(), c_next.numpy()
+''',
+        # The same with TensorFlow, which the student venv has (chapter 1's setup imports it as tf): graded in the
+        # sandbox by tests/autograder/grading/test_batch.py.
+        "tool: TensorFlow's gates": '''
+def lstm_step(x, h, c, Wx, Wh, b):
+    H = h.shape[1]
+    A = tf.constant(x @ Wx + h @ Wh + b)
+    i, f, o = tf.sigmoid(A[:, :H]), tf.sigmoid(A[:, H : 2 * H]), tf.sigmoid(A[:, 3 * H :])
+    c_next = f * c + i * tf.tanh(A[:, 2 * H : 3 * H])
+    return (o * tf.tanh(c_next)).numpy(), c_next.numpy()
+''',
     },
     "lstm_lm": {
         "logic: LSTM returns only its last state": '''

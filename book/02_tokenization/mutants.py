@@ -3,6 +3,9 @@
 Each wrong answer must lose exactly its exercise's points; each alternative must earn them.
 """
 
+import os
+import runpy
+
 TOKENIZER_REST = '''
     def encode(self, text, add_eos=False):
         return np.array([self.index[c] for c in text] + ([1] if add_eos else []), dtype=np.int64)
@@ -93,6 +96,14 @@ class CharTokenizer:
 
     def decode(self, ids):
         return "".join(self.vocab[i] for i in ids if i > 1)
+''',
+        # Joins the tokens, <eos> included, and cuts at the TEXT "<eos>": wrong for a text holding those characters.
+        "logic: decode cuts at the text '<eos>'": TOKENIZER_FIT + '''
+    def encode(self, text, add_eos=False):
+        return np.array([self.index[c] for c in text] + ([1] if add_eos else []), dtype=np.int64)
+
+    def decode(self, ids):
+        return "".join(self.vocab[int(i)] for i in ids).split("<eos>")[0]
 ''',
         # fit sets the vocabulary but returns None: CharTokenizer().fit(texts) is not a tokenizer.
         "contract: fit does not return self": '''
@@ -315,3 +326,8 @@ def shift_inputs_targets(ids, mask):
 ''',
     ],
 }
+
+
+# Byte-pair encoding's exercises (5 to 7): a file of their own (files stay under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_bpe.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import CheckFailed, Checks, Opaque, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from autograder.transplants.layers import TransplantError, normalise
 from autograder.transplants.recurrent import charrnn_from_description, reference_probabilities
@@ -28,25 +29,26 @@ def _(k):
     """Contract: make_windows(ids (L,) ints, n_steps, shift) -> an INTEGER array (N, n_steps + 1)
     whose row k is ids[k * shift : k * shift + n_steps + 1], for every k whose window is complete
     (and no other); ids unchanged by the call."""
-    rng = np.random.default_rng(4)
+    rng = k.rng(4)
     cases = [(10, 3, 2), (9, 4, 5), (100, 9, 1), (11, 10, 3), (12, 10, 1)]
     cases += [(int(rng.integers(12, 60)), int(rng.integers(1, 11)), int(rng.integers(1, 9))) for _ in range(15)]
     for L, n_steps, shift in cases:
         ids = rng.integers(0, 30, size=L)
-        got, after = k.run("result = (make_windows(ids, n_steps, shift), ids)", ids=ids, n_steps=n_steps, shift=shift)
         what = f"windows of {L} ids, n_steps={n_steps}, shift={shift}"
+        got, after = items(k.run("result = (make_windows(ids, n_steps, shift), ids)", ids=ids, n_steps=n_steps, shift=shift), 2, what)
         expect.same_array(got, reference_windows(ids, n_steps, shift), what, kind="i")  # float ids break Embedding lookups
         expect.equal(after, ids, f"the ids after the call ({what}; unchanged)")
     got = k.run("result = make_windows(ids, 2, 2)", ids=np.arange(7, dtype=np.int32))
     expect.array(got, "windows of int32 ids", shape=(3, 3), kind="i")
 
 
-# Runs in the kernel: the student's model with weights from a seed we send, described as plain data.
+# Runs in the kernel: the student's model with weights drawn here (autograder.grading.verify.SentWeights), described
+# as plain data. The description is verified against the weights sent: a model that describes weights it does
+# not compute with fails.
 BUILD = DESCRIBE_SOURCE + (
     "model = build_char_gru(vocab_size=V_, embed_dim=E_, hidden=H_)\n"
     "model(np.zeros((1, 2), dtype='int32'))  # built, even without an Input layer\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "model.set_weights([_rng.normal(0, 0.4, size=w.shape).astype('float32') for w in model.get_weights()])\n"
+    + SET_WEIGHTS.format(model="model") +
     "_outs = [keras.ops.convert_to_numpy(model(b)) for b in batches]\n"
     "result = (_seqgen_describe(model), _outs)\n"
 )
@@ -66,19 +68,22 @@ def _(k):
     """Contract: build_char_gru(V, E, H) -> a Keras model, ids (B, T) -> probabilities (B, T, V) for
     any B and T: Embedding(V, E), GRU(H) and GRU(H) returning every step (Keras defaults otherwise:
     tanh, sigmoid, reset_after=True), Dense(V) with a softmax (however spelled: activation="softmax",
-    tf.nn.softmax, an Activation/Softmax layer; Input or input_shape=). Its outputs equal the PyTorch
-    CharRNN holding the same weights."""
+    tf.nn.softmax, an Activation/Softmax layer; Input or input_shape=). Its layers hold the weights the
+    check sets (its description lists exactly those), and its outputs equal the PyTorch CharRNN holding them."""
     for seed, (V, E, H) in enumerate([(23, 5, 7), (70, 16, 20)]):
-        rng = np.random.default_rng(100 + seed)
+        rng = k.rng(100 + seed)
         batches = [rng.integers(0, V, size=(3, 17)), rng.integers(0, V, size=(1, 1)), rng.integers(0, V, size=(2, 40))]
-        layers, outs = k.run(BUILD, V_=V, E_=E, H_=H, seed=seed, batches=batches)
+        sent = SentWeights(k.rng(1100 + seed), scale=0.4)
+        with k.swap("_seqgen_weights", sent):
+            layers, outs = items(k.run(BUILD, V_=V, E_=E, H_=H, batches=batches), 2, f"the model for V, E, H = {(V, E, H)}")
+        expect_sent_weights(layers, sent.sent, f"the model for V, E, H = {(V, E, H)}")
         try:
             reference, probabilities = charrnn_from_description(layers, num_layers=2)
         except TransplantError as exc:
             raise CheckFailed(f"the model for V, E, H = {(V, E, H)}: {exc}") from exc
         check_sizes(layers, V, E, H)
         expect.true(probabilities, "the Dense layer should end in a softmax (the model outputs probabilities)")
-        for batch, out in zip(batches, outs):
+        for batch, out in zip_checked(f"the outputs for V, E, H = {(V, E, H)}", batches, outs):
             what = f"output for a {batch.shape} batch, V, E, H = {(V, E, H)}"
             expect.array(out, what, shape=(*batch.shape, V), kind="f")
             # float32 GRUs on both sides: sums of ~H products of O(1) terms agree to ~1e-6.
@@ -98,8 +103,8 @@ DRAWS = (
 
 def draws(k, p, temperature, n, seed, global_seed=None):
     code = DRAWS if global_seed is None else f"np.random.seed({global_seed})\n" + DRAWS
-    names, got, after = k.run(code, p=p, temperature=temperature, n=n, seed=seed)
     what = f"draws at temperature {temperature} from p = {np.round(p, 3).tolist()}"
+    names, got, after = items(k.run(code, p=p, temperature=temperature, n=n, seed=seed), 3, what)
     expect.true(all(name in {"int", "int64", "int32", "intc", "int_"} for name in names),
                 f"{what}: expected Python ints, got {names}")
     expect.true(bool(np.all((got >= 0) & (got < len(p)))), f"{what}: expected indices in [0, {len(p)}), got {np.unique(got)}")
@@ -130,7 +135,7 @@ def _(k):
     other = draws(k, p, 1.0, 200, seed=6, global_seed=1)
     expect.true(not np.array_equal(first, other), "200 draws with two different rng seeds are identical: use the rng you are given")
     for seed in range(5):
-        q = np.random.default_rng(seed).dirichlet(np.ones(40))
+        q = k.rng(950 + seed).dirichlet(np.ones(40))
         expect.equal(draws(k, q, 0, 3, seed)[0], int(np.argmax(q)), "temperature 0 on a random distribution (the argmax)")
     zero = draws(k, np.array([0.5, 0.0, 0.5]), 0.8, 1000, seed=7)  # (log(p + 1e-12) is fine: 1e-12 ** 1.25 never comes up)
     expect.true(not np.any(zero == 1), "an index of probability 0 was drawn at temperature 0.8")
@@ -145,35 +150,59 @@ def _(k):
 H_VOCAB = ["", "<eos>"] + list("abcdefgh")
 H_INDEX = {c: i for i, c in enumerate(H_VOCAB) if i >= 2}
 
-# Runs in the kernel: a random two-layer GRU built here (never with the student's builder), compiled.
-RANDOM_GRU = DESCRIBE_SOURCE + (
+# Runs in the kernel: a two-layer GRU built here (never with the student's builder), holding the weights
+# the check sends, compiled. The reference is built from the same weights here (RANDOM_GRU_SHAPES, in the
+# order Keras lists them), never from a description the kernel gives.
+RANDOM_GRU = (
     "import tensorflow as _tf\n"
     "keras.utils.set_random_seed(seed)\n"
     "_m = keras.Sequential([keras.Input((None,), dtype='int32'), keras.layers.Embedding(10, 4),\n"
     "    keras.layers.GRU(12, return_sequences=True), keras.layers.GRU(12, return_sequences=True),\n"
     "    keras.layers.Dense(10, activation='softmax')])\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_m.set_weights([_rng.normal(0, 0.8, size=w.shape).astype('float32') for w in _m.get_weights()])\n"
+    "_m.set_weights(weights)\n"
     "_fn = _tf.function(lambda x: _m(x, training=False), input_signature=[_tf.TensorSpec((None, None), _tf.int32)])\n"
     "_gen = np.random.default_rng(0)\n"
     "_out = generate_text(lambda x, training=False: _fn(_tf.convert_to_tensor(x, _tf.int32)), prompt, n_chars, 0, _gen,\n"
     "                     h_index, h_vocab)\n"
-    "result = (_seqgen_describe(_m), _out, repr(_gen))\n"
+    "result = (_out, repr(_gen))\n"
 )
+RANDOM_GRU_SHAPES = [(10, 4), (4, 36), (12, 36), (2, 36), (12, 36), (12, 36), (2, 36), (12, 10), (10,)]
 
-# Runs in the kernel: a model that records its inputs and always predicts `probs`.
+
+def random_gru(rng: np.random.Generator):
+    """The weights RANDOM_GRU's model gets, and the torch CharRNN holding them."""
+    weights = [rng.normal(0, 0.8, size=s).astype(np.float32) for s in RANDOM_GRU_SHAPES]
+    gru = {"units": 12, "return_sequences": True, "activation": "tanh", "recurrent_activation": "sigmoid", "reset_after": True}
+    layers = [{"class": "Embedding", "name": "embedding", "config": {}, "weights": weights[:1], "inbound": []},
+              {"class": "GRU", "name": "gru", "config": dict(gru), "weights": weights[1:4], "inbound": []},
+              {"class": "GRU", "name": "gru_1", "config": dict(gru), "weights": weights[4:7], "inbound": []},
+              {"class": "Dense", "name": "dense", "config": {"activation": "softmax"}, "weights": weights[7:], "inbound": []}]
+    reference, _ = charrnn_from_description(layers)
+    return weights, reference
+
+
+# Runs in the kernel: a model that always predicts `probs`. It runs here, in the grader (k.swap, Recording):
+# the record of its inputs is kept where the student's code cannot rewrite it (the model object is handed
+# to generate_text, and a record kept on it could be).
 RECORDING = (
-    "class _Recording:\n"
-    "    def __init__(self, probs):\n"
-    "        self.probs, self.calls = np.asarray(probs, dtype='float32'), []\n"
-    "    def __call__(self, x, training=False):\n"
-    "        self.calls.append(np.array(x, copy=True))\n"
-    "        return np.broadcast_to(self.probs, (*np.shape(x), len(self.probs)))\n"
-    "_model = _Recording(probs)\n"
+    "def _model(x, training=False):\n"
+    "    return np.asarray(_seqgen_model(np.array(x, copy=True)), dtype='float32')\n"
     "_gen = np.random.default_rng(0)\n"
     "_out = generate_text(_model, prompt, n_chars, temperature, _gen, h_index, h_vocab, stop_at_eos=stop)\n"
-    "result = (_out, _model.calls, repr(_gen))\n"
+    "result = (_out, repr(_gen))\n"
 )
+
+
+class Recording:
+    """The fixed model, checker-side: records every input, answers `probs` at every position."""
+
+    def __init__(self, probs):
+        self.probs, self.calls = np.asarray(probs, dtype=np.float32), []
+
+    def __call__(self, x):
+        x = np.asarray(x)
+        self.calls.append(x.copy())
+        return np.broadcast_to(self.probs, (*x.shape, len(self.probs))).copy()
 
 
 class Sampler:
@@ -217,11 +246,12 @@ def _(k):
     sampler in place of the student's (a wrong sampler costs only its own exercise)."""
     common = dict(h_index=H_INDEX, h_vocab=H_VOCAB)
     for seed in range(3):
-        prompt = "".join(np.random.default_rng(seed).choice(list("abcdefgh"), size=4))
+        prompt = "".join(k.rng(900 + seed).choice(list("abcdefgh"), size=4))
         sampler = Sampler()
+        weights, reference = random_gru(k.rng(910 + seed))
         with k.swap("sample_with_temperature", sampler):
-            layers, got, gen = k.run(RANDOM_GRU, seed=seed, prompt=prompt, n_chars=15, **common)
-        reference, _ = charrnn_from_description(layers)
+            got, gen = items(k.run(RANDOM_GRU, seed=seed, weights=weights, prompt=prompt, n_chars=15, **common), 2,
+                             f"generate_text's result for prompt {prompt!r}")
         ids = [H_INDEX[c] for c in prompt]
         with torch.no_grad():
             for _ in range(15):
@@ -238,9 +268,11 @@ def _(k):
     for stop, temperature, script in [(False, 0.7, [3, 4, 2, 3, 4]), (True, 1.5, [4, 3, 1, 2, 2])]:
         drawn = script[: script.index(1) + 1] if stop and 1 in script else script  # the draws made: up to <eos>
         want_text = "c" + "".join(H_VOCAB[i] for i in drawn if i != 1)
-        sampler = Sampler(script)
-        with k.swap("sample_with_temperature", sampler):
-            got, calls, gen = k.run(RECORDING, probs=probs, prompt="c", n_chars=5, temperature=temperature, stop=stop, **common)
+        sampler, model = Sampler(script), Recording(probs)
+        with k.swap("sample_with_temperature", sampler), k.swap("_seqgen_model", model):
+            got, gen = items(k.run(RECORDING, prompt="c", n_chars=5, temperature=temperature, stop=stop, **common), 2,
+                             f"generate_text with a fixed model, stop_at_eos={stop}")
+        calls = model.calls
         what = f"a fixed model, stop_at_eos={stop}"
         expect.equal(got, want_text, f"{what}: the text for sampled ids {drawn}")
         expect.true(len(calls) == len(sampler.calls) == len(drawn),

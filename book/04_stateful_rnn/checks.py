@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from autograder.transplants.layers import TransplantError, normalise
 from autograder.transplants.recurrent import charrnn_from_description
@@ -27,7 +28,7 @@ def _(k):
     L = N // B, stream i = ids[i L : (i + 1) L], n_batches = (L - 1) // T and
     batches[t, i] = stream_i[t T : t T + T + 1] (so row i of batch t + 1 continues row i of batch t);
     ids unchanged by the call."""
-    rng = np.random.default_rng(6)
+    rng = k.rng(6)
     cases = [(20, 2, 3), (23, 2, 3), (21, 2, 3), (40, 1, 7), (50, 5, 9), (33, 4, 1)]
     while len(cases) < 20:  # random sizes with at least one batch (the chapter's texts give hundreds)
         N, B, T = int(rng.integers(20, 400)), int(rng.integers(1, 7)), int(rng.integers(1, 12))
@@ -36,17 +37,18 @@ def _(k):
     for N, B, T in cases:
         ids = rng.integers(0, 50, size=N)
         what = f"batches of {N} ids, batch_size={B}, n_steps={T}"
-        got, after = k.run("result = (stateful_batches(ids, batch_size, n_steps), ids)", ids=ids, batch_size=B, n_steps=T)
+        got, after = items(k.run("result = (stateful_batches(ids, batch_size, n_steps), ids)", ids=ids, batch_size=B, n_steps=T),
+                           2, what)
         expect.same_array(got, reference_stateful_batches(ids, B, T), what, kind="i")  # float ids break Embedding lookups
         expect.equal(after, ids, f"the ids after the call ({what}; unchanged)")
 
 
-# Runs in the kernel: the student's model with weights from a seed we send; three consecutive
-# chunks fed in order (the state carried), then the same chunks after a reset of every stateful layer.
+# Runs in the kernel: the student's model with weights drawn here (autograder.grading.verify.SentWeights; its
+# description is verified against them); three consecutive chunks fed in order (the state carried), then the
+# same chunks after a reset of every stateful layer.
 BUILD = DESCRIBE_SOURCE + (
     "model = build_stateful_char_gru(vocab_size=V_, embed_dim=E_, hidden=H_, batch_size=B_)\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "model.set_weights([_rng.normal(0, 0.4, size=w.shape).astype('float32') for w in model.get_weights()])\n"
+    + SET_WEIGHTS.format(model="model") +
     "def _reset():\n"
     "    for _l in model.layers:\n"
     "        if getattr(_l, 'stateful', False):\n"
@@ -68,11 +70,14 @@ def _(k):
     chunks, its outputs (B, T, V) equal the PyTorch CharRNN holding the same weights and carrying its
     state from chunk to chunk; after a reset it starts from zeros again."""
     for seed, (V, E, H, B) in enumerate([(15, 3, 6, 2), (40, 8, 12, 4)]):
-        rng = np.random.default_rng(400 + seed)
+        rng = k.rng(400 + seed)
         seq = rng.integers(0, V, size=(B, 13))
         chunks = [seq[:, :5], seq[:, 5:6], seq[:, 6:]]
-        layers, carried, again, batch = k.run(BUILD, V_=V, E_=E, H_=H, B_=B, seed=seed, chunks=chunks)
         what = f"V, E, H, B = {(V, E, H, B)}"
+        sent = SentWeights(k.rng(1400 + seed), scale=0.4)
+        with k.swap("_seqgen_weights", sent):
+            layers, carried, again, batch = items(k.run(BUILD, V_=V, E_=E, H_=H, B_=B, chunks=chunks), 4, f"the model for {what}")
+        expect_sent_weights(layers, sent.sent, f"the model for {what}")
         try:
             reference, probabilities = charrnn_from_description(layers, num_layers=2)
         except TransplantError as exc:
@@ -87,7 +92,7 @@ def _(k):
                     f"stateful GRUs: expected [True, True], got {[bool(g['config'].get('stateful')) for g in grus]}")
         expect.true(batch == [B], f"the model's input batch size: expected {B} (fixed), got {batch}")
         state = None
-        for i, (chunk, out) in enumerate(zip(chunks, carried)):
+        for i, (chunk, out) in enumerate(zip_checked(f"{what}: the outputs on the three chunks", chunks, carried)):
             with torch.no_grad():
                 logits, state = reference(torch.from_numpy(chunk), state)
             step = f"{what}, chunk {i} of shape {chunk.shape}"
@@ -95,7 +100,8 @@ def _(k):
             # float32 on both sides over at most 13 steps: agreement to ~1e-6.
             expect.close(out, torch.softmax(logits.double(), -1).numpy(), f"{step} against the PyTorch CharRNN carrying its state",
                          atol=2e-5, rtol=1e-4)
-        expect.close(again[0], carried[0], f"{what}: the first chunk after resetting the states", atol=1e-6, rtol=0)
+        (first_again,) = items(again, 1, f"{what}: the output after resetting the states")
+        expect.close(first_again, carried[0], f"{what}: the first chunk after resetting the states", atol=1e-6, rtol=0)
 
 
 # Runs in the kernel: a stateful GRU + LSTM model built from the weights we send, and the
@@ -142,8 +148,7 @@ FIT = MODEL + (
 )
 
 
-def _weights(seed: int) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
+def _weights(rng: np.random.Generator) -> list[np.ndarray]:
     shapes = [(9, 3), (3, 15), (5, 15), (2, 15), (5, 12), (4, 12), (2, 12), (4, 20), (5, 20), (20,), (5, 9), (9,)]
     return [rng.normal(0, 0.6, size=s).astype(np.float32) for s in shapes]
 
@@ -155,10 +160,14 @@ def _(k):
     (on_test_begin), and at no training or validation batch (the state must flow between batches);
     other layers are left alone (a non-stateful GRU in the model must not break it). In a real fit,
     each epoch's first batch and each validation's first batch start from zeros, later batches do not."""
-    seq = np.random.default_rng(2).integers(0, 9, size=(2, 4))
-    log = k.run(DRIVE, weights=_weights(3), seq=seq, events=[e for e, _ in EVENTS])
-    expect.type(log, list, "the states read back after each callback event")
-    for (event, resets), (before, after) in zip(EVENTS, log):
+    seq = k.rng(2).integers(0, 9, size=(2, 4))
+    log = k.run(DRIVE, weights=_weights(k.rng(3)), seq=seq, events=[e for e, _ in EVENTS])
+    for (event, resets), pair in zip_checked("the states read back after each callback event", EVENTS, log):
+        # Three states (the stateful GRU's h, the LSTM's h and c) before and after each event: a list cut short
+        # must not make the comparisons below vacuous.
+        before, after = items(pair, 2, f"the states around {event}")
+        items(before, 3, f"the states before {event}")
+        items(after, 3, f"the states after {event}")
         expect.true(all(np.abs(b).max() > 1e-3 for b in before), f"(the check's model should have a state before {event})")
         if resets is None:
             continue
@@ -166,10 +175,10 @@ def _(k):
             expect.true(all(np.all(a == 0) for a in after), f"after {event}: expected every state of the stateful GRU and LSTM "
                         f"to be zeros, got largest values {[float(np.abs(a).max()) for a in after]}")
         else:
-            expect.true(all(np.array_equal(a, b) for a, b in zip(after, before)),
+            expect.true(all(np.array_equal(a, b) for a, b in zip(after, before, strict=True)),
                         f"after {event}: expected the states unchanged (a reset there makes the model stateless), but they changed")
     x = np.tile(seq, (3, 1))  # 3 batches of 2 rows
-    seen = k.run(FIT, weights=_weights(4), x=x, y=x)
+    seen = k.run(FIT, weights=_weights(k.rng(4)), x=x, y=x)
     expect.type(seen, list, "the GRU state at each batch of a real fit")
     firsts = [(kind, b, v) for kind, b, v in seen if b == 0]
     expect.true(len(firsts) == 4 and all(v == 0.0 for _, _, v in firsts),

@@ -1,19 +1,21 @@
 """Hidden checks of chapter 5 (seq2seq).
 
-The student's kernel only computes: it runs their functions on inputs drawn here, builds
-their Keras models and describes them as plain data (``autograder.transplants``), or runs
-their greedy loop on models that are stand-ins computed here. The expected values come
-from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model
-in PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and PyTorch's autograd.
-Each check's docstring is the exercise's contract; each clause is checked.
+The student's kernel only computes: it runs their functions on inputs drawn here, builds their Keras models and
+describes them as plain data (``autograder.transplants``), or runs their greedy loop on stand-in models computed here.
+The expected values come from the references on this side: ``solutions.char_seq2seq`` (the Keras tutorial's model in
+PyTorch), ``solutions.numpy_seq2seq`` (the NumPy decoder) and autograd. Each docstring is the exercise's contract.
 """
 
 from __future__ import annotations
+
+import runpy
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from autograder.grading.checks import CheckFailed, Checks, autograd, expect, randomise, torch_leaves
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants import layers as tp
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from solutions import numpy_seq2seq as ns
@@ -41,20 +43,17 @@ def _padded_batch(rng, N, L, V=40):
 
 @checks.exercise("teacher_forcing")
 def _(k):
-    """Contract: teacher_forcing(target_ids (N, L) ints) -> (decoder_input, decoder_target, weights),
-    each (N, L - 1); decoder_input = target_ids[:, :-1] and decoder_target = target_ids[:, 1:]
+    """Contract: teacher_forcing(target_ids (N, L) ints) -> (decoder_input, decoder_target, weights) (a tuple, or a
+    list of the three), each (N, L - 1); decoder_input = target_ids[:, :-1] and decoder_target = target_ids[:, 1:]
     as integer arrays; weights float32, 1.0 where the target is not padding (id 0; the stop
     symbol and every other id count), else 0.0; target_ids unchanged by the call."""
-    rng = np.random.default_rng(4)
+    rng = k.rng(4)
     cases = [_padded_batch(rng, 7, 12), _padded_batch(rng, 1, 2), _padded_batch(rng, 3, 30),
              np.array([[1, 5, 6, 2, 0, 0], [1, 7, 2, 0, 0, 0]], dtype=np.int32)]  # the visible example, as int32
     for ids in cases:
         N, L = ids.shape
-        got = k.run("out = teacher_forcing(ids)\nresult = (out, ids)", ids=ids.copy())
-        out, after = got
-        expect.type(out, tuple, f"teacher_forcing's result for a ({N}, {L}) batch")
-        expect.true(len(out) == 3, f"teacher_forcing's result for a ({N}, {L}) batch: expected 3 arrays, got {len(out)}")
-        din, dtarget, w = out
+        out, after = items(k.run("out = teacher_forcing(ids)\nresult = (out, ids)", ids=ids.copy()), 2, f"a ({N}, {L}) batch")
+        din, dtarget, w = items(out, 3, f"teacher_forcing's result for a ({N}, {L}) batch")
         for name, value, want in [("decoder input", din, ids[:, :-1]), ("decoder target", dtarget, ids[:, 1:])]:
             expect.array(value, f"{name} for a ({N}, {L}) batch", shape=(N, L - 1), kind="i")
             expect.equal(value, want, f"{name} for a ({N}, {L}) batch")
@@ -67,15 +66,15 @@ def _(k):
 
 # --------------------------------------------------------------------------- 2. the Keras models
 
-# Runs in the kernel: the student's three models, random weights set through the training model,
-# their outputs on one batch and their descriptions (plain data).
+# Runs in the kernel: the student's three models, weights drawn here (autograder.grading.verify.SentWeights) set
+# through the training model, their outputs on one batch and their descriptions (plain data), which are
+# verified against the weights sent.
 BUILD = DESCRIBE_SOURCE + '''
 _conv = keras.ops.convert_to_numpy
 def _all(out):
     return [_conv(o) for o in out] if isinstance(out, (list, tuple)) else _conv(out)
 model, encoder_model, decoder_model = build_translation_models(Vs, Vt, D, H)
-_rng = np.random.default_rng(seed)
-model.set_weights([_rng.normal(0, 0.5, size=w.shape).astype("float32") for w in model.get_weights()])
+''' + SET_WEIGHTS.format(model="model") + '''
 _probs = _all(model([src, tgt]))
 _enc = _all(encoder_model(src))
 _dec = _all(decoder_model([tgt, h0, c0]))
@@ -88,6 +87,9 @@ result = {"probs": _probs, "enc": _enc, "dec": _dec, "steps": np.stack(_steps, a
 '''
 # (Vs, Vt, D, H, B, S, T): vocabularies of different sizes so that the two embeddings are told apart.
 MODEL_CASES = [(11, 9, 4, 5, 4, 6, 5), (30, 25, 8, 12, 2, 9, 1), (7, 13, 3, 6, 1, 3, 7)]
+# Sources padded on the right with id 0 as the chapter's are (rows of the first case): the encoder reads the
+# padding, so its final state is the state after it (an Embedding with mask_zero=True skips it: another model).
+PADDED_LENGTHS = [6, 4, 2, 5]
 # Keras computes in float32, the reference in float64 from the same float32 weights: over at most
 # 9 LSTM steps with O(1) activations they agree to ~1e-6; 1e-4 (absolute and relative, c can grow)
 # leaves room, and any wiring mistake moves probabilities and states by 1e-2 or more.
@@ -128,10 +130,8 @@ def _reference_model(descriptions, Vs, Vt, D, H):
     return ref.double().eval()
 
 
-def _outputs(value, n, what, shapes):
-    expect.type(value, list, what)
-    expect.true(len(value) == n, f"{what}: expected {n} outputs, got {len(value)}")
-    for i, (v, shape) in enumerate(zip(value, shapes)):
+def _outputs(value, what, shapes):
+    for i, (shape, v) in enumerate(zip_checked(what, shapes, value)):
         expect.array(v, f"{what}, output {i}", shape=shape, kind="f")
     return value
 
@@ -147,15 +147,24 @@ def _(k):
       encoder_model(source) -> [h, c], each (B, latent_dim), the encoder LSTM's final state;
       decoder_model([tokens (B, T), h, c]) -> [probabilities (B, T, target_vocab), h, c], the
       decoder run from the given state; run one step at a time it gives the training model's outputs.
-    Each output equals the PyTorch reference holding the same weights."""
+    The encoder reads its whole source, padding (id 0, on the right) included. The layers hold the weights the
+    check sets (the descriptions list exactly those), and each output equals the PyTorch reference holding them."""
     for seed, (Vs, Vt, D, H, B, S, T) in enumerate(MODEL_CASES):
-        rng = np.random.default_rng(50 + seed)
-        src, tgt = rng.integers(1, Vs, size=(B, S)), rng.integers(1, Vt, size=(B, T))  # no padding id
+        rng = k.rng(50 + seed)
+        src, tgt = rng.integers(1, Vs, size=(B, S)), rng.integers(1, Vt, size=(B, T))
+        if seed == 0:
+            src[np.arange(S)[None, :] >= np.array(PADDED_LENGTHS)[:, None]] = 0  # right-padded sources
         h0, c0 = rng.normal(size=(B, H)).astype(np.float32), rng.normal(size=(B, H)).astype(np.float32)
-        what = f"build_translation_models({Vs}, {Vt}, {D}, {H}) on a ({B}, {S}) source and a ({B}, {T}) decoder input"
-        got = k.run(BUILD, Vs=Vs, Vt=Vt, D=D, H=H, src=src, tgt=tgt, h0=h0, c0=c0, seed=seed)
+        what = (f"build_translation_models({Vs}, {Vt}, {D}, {H}) on a ({B}, {S}) source and a ({B}, {T}) decoder input"
+                + (" (sources padded with 0 on the right)" if seed == 0 else ""))
+        sent = SentWeights(k.rng(1050 + seed), scale=0.5)
+        with k.swap("_seqgen_weights", sent):
+            got = k.run(BUILD, Vs=Vs, Vt=Vt, D=D, H=H, src=src, tgt=tgt, h0=h0, c0=c0)
         expect.type(got, dict, what)
-        ref = _reference_model(got["describe"], Vs, Vt, D, H)
+        descriptions = items(got.get("describe"), 3, f"{what}: the three models' descriptions")
+        for name, description in zip(("model", "encoder_model", "decoder_model"), descriptions, strict=True):
+            expect_sent_weights(description, sent.sent, f"{what}: {name}", every=name == "model")  # the others: a part
+        ref = _reference_model(descriptions, Vs, Vt, D, H)
         with torch.no_grad():
             src_t, tgt_t = torch.as_tensor(src), torch.as_tensor(tgt)
             want_probs = torch.softmax(ref(src_t, tgt_t), -1).numpy()
@@ -164,10 +173,10 @@ def _(k):
                                                   torch.as_tensor(c0, dtype=torch.float64)[None]))
         probs = expect.array(got["probs"], f"{what}: the training model's output", shape=(B, T, Vt), kind="f")
         expect.close(probs, want_probs, f"{what}: the training model's probabilities", atol=K_ATOL, rtol=K_RTOL)
-        h, c = _outputs(got["enc"], 2, f"{what}: encoder_model's output [h, c]", [(B, H)] * 2)
+        h, c = _outputs(got["enc"], f"{what}: encoder_model's output [h, c]", [(B, H)] * 2)
         expect.close(h, want_h, f"{what}: the encoder's h", atol=K_ATOL, rtol=K_RTOL)
         expect.close(c, want_c, f"{what}: the encoder's c", atol=K_ATOL, rtol=K_RTOL)
-        p, h, c = _outputs(got["dec"], 3, f"{what}: decoder_model's output [probabilities, h, c]",
+        p, h, c = _outputs(got["dec"], f"{what}: decoder_model's output [probabilities, h, c]",
                            [(B, T, Vt), (B, H), (B, H)])
         expect.close(p, torch.softmax(logits, -1).numpy(), f"{what}: decoder_model's probabilities from a given [h, c]",
                      atol=K_ATOL, rtol=K_RTOL)
@@ -194,10 +203,9 @@ result = (list(_out) if isinstance(_out, (list, tuple)) or (isinstance(_out, np.
 '''
 
 
-def _network(seed, V=12, D=5, H=24):  # sizes at which random greedy paths vary (smaller ones repeat one id)
+def _network(rng, V=12, D=5, H=24):  # sizes at which random greedy paths vary (smaller ones repeat one id)
     """(encoder, decoder, greedy reference) of a random LSTM seq2seq, in NumPy (fast: a step is one
     call over the wire) with the reference's LSTM step; the stand-ins return float32 as Keras does."""
-    rng = np.random.default_rng(seed)
     enc = [rng.normal(0, 0.8, size=s) for s in [(V, D), (D, 4 * H), (H, 4 * H), (4 * H,)]]
     dec = [rng.normal(0, 0.8, size=s) for s in [(V, D), (D, 4 * H), (H, 4 * H), (4 * H,), (H, V), (V,)]]
 
@@ -256,7 +264,7 @@ def _scripted(script, start_id, V=10):
 
 def _decoded(k, encoder, decoder, source, start_id, stop_id, max_len, what):
     with k.swap("_seqgen_encoder", encoder), k.swap("_seqgen_decoder", decoder):
-        got, after = k.run(DECODE, source=source, start_id=start_id, stop_id=stop_id, max_len=max_len)
+        got, after = items(k.run(DECODE, source=source, start_id=start_id, stop_id=stop_id, max_len=max_len), 2, what)
     expect.type(got, list, f"{what}: decode_sequence's result")
     for i, token in enumerate(got):
         expect.true(isinstance(token, (int, np.integer)) and not isinstance(token, (bool, np.bool_)),
@@ -273,9 +281,9 @@ def _(k):
     each step's argmax, carrying the decoder's [h, c] from step to step; it stops at stop_id (not
     included) and at no other id (the padding id 0 is an id like any other); models called as
     functions, returning tensors; source unchanged."""
-    rng = np.random.default_rng(21)
+    rng = k.rng(21)
     for seed in range(3):
-        encoder, decoder, greedy = _network(seed)
+        encoder, decoder, greedy = _network(k.rng(210 + seed))
         source = rng.integers(1, 12, size=(1, int(rng.integers(2, 7))))
         path = greedy(source, 1, -1, 15)  # the path with no stop: each case's answer is a prefix of it
         for stop_id, max_len in [(path[5], 15), (99, 15), (99, 4), (path[0], 15), (99, 0)]:
@@ -301,7 +309,7 @@ NAMES = ["embedding W", "LSTM Wx", "LSTM Wh", "LSTM b", "affine W", "affine b"]
 # Runs in the kernel: the chapter's DecoderLayers with the given weights.
 LAYERS = (
     "layers = DecoderLayers(V_, D, H, np.random.default_rng(0))\n"
-    "for _p, _q in zip(layers.params, weights):\n"
+    "for _p, _q in zip(layers.params, weights, strict=True):\n"
     "    _p[...] = _q\n"
 )
 
@@ -334,19 +342,21 @@ def _(k):
     before -> affine; equal to the NumPy reference and to the same network in PyTorch;
     h, xs and the layers' weights unchanged."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (5, 6, 9, 4, 6), (2, 3, 11, 5, 4)]):
-        rng = np.random.default_rng(400 + seed)
+        rng = k.rng(400 + seed)
         ref = _reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H))
-        got, h_after, xs_after, params_after = k.run(FORWARD, weights=weights, xs=xs, h=h, V_=V, D=D, H=H, stale=seed == 3)
         what = f"scores for B, T, V, D, H = {(B, T, V, D, H)}" + (" (the LSTM held another state before)" if seed == 3 else "")
+        got, h_after, xs_after, params_after = items(k.run(FORWARD, weights=weights, xs=xs, h=h, V_=V, D=D, H=H, stale=seed == 3),
+                                                     4, what)
         expect.array(got, what, shape=(B, T, V), kind="f")
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
         want = _torch_scores(weights, xs, h)[0].detach().numpy()
         expect.close(got, want, f"{what} against the network written in PyTorch", atol=ATOL, rtol=RTOL)
         expect.equal(h_after, h, "the context h after the call (unchanged)")
         expect.equal(xs_after, xs, "xs after the call (unchanged)")
-        for name, p, w in zip(NAMES, params_after, weights):
+        for (name, w), p in zip_checked(f"the layers' weights after the call ({what})", list(zip(NAMES, weights, strict=True)),
+                                        params_after):
             expect.equal(p, w, f"the {name} weights after the call (unchanged)")
 
 
@@ -366,19 +376,25 @@ def _(k):
     the gradient of sum(scores * dscore) w.r.t. the context h, and fills layers.grads (in place) with
     the gradient of every weight; both equal the NumPy reference and PyTorch's autograd; dscore unchanged."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
-        rng = np.random.default_rng(500 + seed)
+        rng = k.rng(500 + seed)
         ref = _reference(rng, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h, dscore = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H)), rng.normal(size=(B, T, V))
         xs[0, :2] = xs[0, 0]  # a character read twice collects both gradients
-        got = k.run(BACKWARD, weights=weights, xs=xs, h=h, dscore=dscore, V_=V, D=D, H=H)
-        dh, grads, dscore_after = got
         what = f"B, T, V, D, H = {(B, T, V, D, H)}"
+        dh, grads, dscore_after = items(k.run(BACKWARD, weights=weights, xs=xs, h=h, dscore=dscore, V_=V, D=D, H=H), 3, what)
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
         ref.forward(xs, h)
         torch_dh, *torch_grads = autograd(*_torch_scores(weights, xs, h), dscore)
         expect.gradient(dh, ref.backward(dscore), torch_dh, f"dh for {what}", atol=ATOL, rtol=RTOL)
-        for name, g, w, p in zip(NAMES, grads, ref.grads, torch_grads):
+        expected = list(zip(NAMES, ref.grads, torch_grads, strict=True))
+        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what} (one per weight)", expected, grads):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
             expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)
         expect.equal(dscore_after, dscore, f"dscore after the call (unchanged) for {what}")
+
+
+# --------------------------------------------------------------------------- checks_encoder.py
+# In a file of their own (a file stays under 400 lines), registered here.
+for _id, _check in runpy.run_path(str(Path(__file__).with_name("checks_encoder.py")))["checks"].by_id.items():
+    checks.exercise(_id)(_check)

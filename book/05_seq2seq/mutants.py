@@ -1,5 +1,8 @@
 """Plausible wrong answers for chapter 5, each labelled with its class. Each must lose exactly its exercise's points."""
 
+import os
+import runpy
+
 # The reference build_translation_models, with one thing changed per wrong answer below.
 _BUILD = '''
 def build_translation_models(source_vocab, target_vocab, embed_dim, latent_dim):
@@ -93,6 +96,9 @@ def teacher_forcing(target_ids):
             "keras.layers.LSTM(latent_dim, return_sequences=True, return_state=True)")),
         "numeric: sigmoid instead of softmax": _build(activation='"sigmoid"'),
         "numeric: logits, no softmax": _build(activation="None"),
+        # The encoder skips the padding the chapter's sources end with: its final state is another one.
+        "contract: mask_zero=True on the source Embedding": _build().replace(
+            "Embedding(source_vocab, embed_dim)", "Embedding(source_vocab, embed_dim, mask_zero=True)"),
     },
     "decode_sequence": {
         # Feeds back the token but restarts from the encoder's state at every step.
@@ -162,6 +168,15 @@ def decoder_backward(layers, dscore):
     layers.embed.backward(layers.lstm.backward(layers.affine.backward(dscore)))
     return layers.lstm.dh
 ''',
+        # Right dh; the weight gradients zeroed and the list the check reads emptied (issue 19).
+        "contract: layers.grads emptied": '''
+def decoder_backward(layers, dscore):
+    layers.embed.backward(layers.lstm.backward(layers.affine.backward(dscore)))
+    for g in layers.grads:
+        g[...] = 0.0
+    layers.grads.clear()
+    return layers.lstm.dh
+''',
     },
 }
 
@@ -184,12 +199,12 @@ def teacher_forcing(target_ids):
     decoder_input, decoder_target = np.delete(target_ids, last, axis=1), np.delete(target_ids, 0, axis=1)
     return decoder_input, decoder_target, np.sign(decoder_target).astype(np.float32)
 ''',
-        # Copies, np.not_equal, and a tuple built from a list.
+        # Copies, np.not_equal, and the three returned as a list (the contract does not ask for a tuple type).
         '''
 def teacher_forcing(target_ids):
     out = [target_ids[:, :-1].copy(), target_ids[:, 1:].copy()]
     out.append(np.not_equal(out[1], 0).astype(np.float32))
-    return tuple(out)
+    return out
 ''',
     ],
     "translation_models": [
@@ -333,3 +348,8 @@ def decoder_backward(layers, dscore):
 ''',
     ],
 }
+
+
+# The NumPy encoder's exercises (6 and 7): a file of their own (files stay under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_encoder.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]

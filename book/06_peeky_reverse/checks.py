@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import Checks, autograd, expect, randomise, torch_leaves
+from autograder.grading.verify import items, zip_checked
 from solutions import numpy_seq2seq as ns
 from solutions.torch_lstm import lstm_states
 
@@ -26,7 +27,7 @@ SHAPES = [(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (5, 2, 9, 4, 6)]  # (B, T, V, D, H
 # Runs in the kernel: the chapter's PeekyLayers with the given weights.
 LAYERS = (
     "layers = PeekyLayers(V_, D, H, np.random.default_rng(0))\n"
-    "for _p, _q in zip(layers.params, weights):\n"
+    "for _p, _q in zip(layers.params, weights, strict=True):\n"
     "    _p[...] = _q\n"
 )
 
@@ -41,12 +42,12 @@ def _(k):
     """Contract: x (N, S) int ids -> a new (N, S) integer NumPy array (not a list), row n = row n
     of x reversed; x unchanged by the call; the result is not a view of x (writing into it
     leaves x alone: checked with S = 1 too, where x[:, ::-1] is contiguous)."""
-    rng = np.random.default_rng(3)
+    rng = k.rng(3)
     for shape in [(5, 7), (1, 29), (4, 1), (2, 7)]:
         x = rng.integers(0, 13, size=shape)
-        got, after_call, after_write = k.run(
+        got, after_call, after_write = items(k.run(
             "out = reverse_questions(x)\nfirst = out.copy() if isinstance(out, np.ndarray) else out\nafter = x.copy()\n"
-            "np.asarray(out)[...] = -1\nresult = (first, after, x)", x=x)
+            "np.asarray(out)[...] = -1\nresult = (first, after, x)", x=x), 3, f"the values of a {shape} case")
         expect.array(got, f"reversal of a {shape} array", shape=shape, kind="i")
         expect.equal(got, np.flip(x, axis=1), f"reversal of a {shape} array")
         expect.equal(after_call, x, f"the {shape} input after the call (unchanged)")
@@ -76,14 +77,14 @@ def _(k):
     float64 like the weights, equal to the reference Peeky decoder (context first in [h, x_t] and
     [h, h_t], LSTM started from (h, 0)) and to the same network in PyTorch; h and xs unchanged."""
     for seed, (B, T, V, D, H) in enumerate(SHAPES):
-        rng = np.random.default_rng(200 + seed)
+        rng = k.rng(200 + seed)
         ref = _reference(rng, B, T, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H))
-        got, h_after, xs_after = k.run(
-            LAYERS + "result = (peeky_forward(layers, xs, h), h, xs)",
-            weights=weights, xs=xs, h=h, V_=V, D=D, H=H)
         what = f"scores for B, T, V, D, H = {(B, T, V, D, H)}"
+        got, h_after, xs_after = items(k.run(
+            LAYERS + "result = (peeky_forward(layers, xs, h), h, xs)",
+            weights=weights, xs=xs, h=h, V_=V, D=D, H=H), 3, what)
         expect.array(got, what, shape=(B, T, V), kind="f")
         float64(got, what)
         expect.close(got, ref.forward(xs, h), f"{what} against the NumPy reference", atol=ATOL, rtol=RTOL)
@@ -113,20 +114,22 @@ def _(k):
     gradient of every weight; all float64 like the weights, equal to the NumPy reference and
     PyTorch's autograd."""
     for seed, (B, T, V, D, H) in enumerate([(3, 4, 13, 16, 8), (1, 1, 7, 3, 2), (4, 5, 9, 4, 6)]):
-        rng = np.random.default_rng(300 + seed)
+        rng = k.rng(300 + seed)
         ref = _reference(rng, B, T, V, D, H)
         weights = [p.copy() for p in ref.params]
         xs, h, dscore = rng.integers(0, V, size=(B, T)), rng.normal(size=(B, H)), rng.normal(size=(B, T, V))
         got = k.run(BACKWARD, weights=weights, xs=xs, h=h, dscore=dscore, V_=V, D=D, H=H)
-        expect.type(got, tuple, "peeky_backward's result and the layers' gradients")
-        dh, grads = got
         what = f"B, T, V, D, H = {(B, T, V, D, H)}"
+        dh, grads = items(got, 2, f"peeky_backward's result and the layers' gradients for {what}")
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
         float64(dh, f"dh for {what}")
         ref.forward(xs, h)
         torch_dh, *torch_grads = autograd(*_torch_scores(weights, xs, h), dscore)
         expect.gradient(dh, ref.backward(dscore), torch_dh, f"dh for {what}", atol=ATOL, rtol=RTOL)
-        for name, g, w, p in zip(NAMES, grads, ref.grads, torch_grads):
+        # layers.grads comes from the kernel: as many gradients as weights, or the check fails (an emptied
+        # list must not shorten the comparison).
+        expected = list(zip(NAMES, ref.grads, torch_grads, strict=True))
+        for (name, w, p), g in zip_checked(f"the gradients in layers.grads for {what}", expected, grads):
             expect.array(g, f"gradient of {name} for {what}", shape=w.shape, kind="f")
             float64(g, f"gradient of {name} for {what}")
             expect.gradient(g, w, p, f"gradient of {name} for {what}", atol=ATOL, rtol=RTOL)

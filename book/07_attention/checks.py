@@ -7,13 +7,18 @@ reference for the Keras model) and finite differences, all computed here, in the
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import numpy as np
 import torch
 
-from autograder.grading.checks import Checks, expect
+from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SET_WEIGHTS, SentWeights, expect_sent_weights, items, zip_checked
 from autograder.transplants.attention import attention_probabilities, attention_seq2seq_from_description
 from autograder.transplants.describe import DESCRIBE_SOURCE
-from autograder.transplants.layers import reading
+from autograder.transplants.layers import TransplantError, reading
+from autograder.transplants.wiring import attention_seq2seq_candidates
 from seqgen.checks import check_probabilities
 from solutions import beam
 from solutions import numpy_attention as na
@@ -27,7 +32,7 @@ SHAPES = [(2, 5, 3), (1, 1, 4), (3, 7, 6)]  # (B, S, H)
 
 
 def _unchanged(k_after, before, what):
-    for name, (a, b) in zip(what, zip(k_after, before)):
+    for (name, b), a in zip_checked("the inputs after the call", list(zip(what, before, strict=True)), k_after):
         expect.equal(a, b, f"{name} after the call (unchanged)")
 
 
@@ -49,12 +54,10 @@ def _(k):
     and (B, S); a[b] = softmax over s of h[b] . hs[b, s] (non-negative, rows summing to 1),
     c[b] = sum_s a[b, s] hs[b, s]; finite and exact for scores in the thousands (the softmax is
     shifted); hs and h unchanged."""
-    rng = np.random.default_rng(10)
+    rng = k.rng(10)
     for (B, S, H), scale in [(s, 1.0) for s in SHAPES] + [((2, 6, 4), 30.0)]:
         hs, h = rng.normal(size=(B, S, H)) * scale, rng.normal(size=(B, H)) * scale
-        got = k.run(FORWARD, hs=hs, h=h)
-        expect.type(got, tuple, "attention_forward's result")
-        c, a, hs_after, h_after = got
+        c, a, hs_after, h_after = items(k.run(FORWARD, hs=hs, h=h), 4, "attention_forward's result and its inputs")
         what = f"B, S, H = {(B, S, H)}" + (f", values scaled by {scale:g} (scores in the thousands)" if scale > 1 else "")
         expect.array(c, f"context c for {what}", shape=(B, H), kind="f")
         expect.array(a, f"weights a for {what}", shape=(B, S), kind="f")
@@ -100,13 +103,11 @@ def _(k):
     of the forward pass, -> a tuple (dhs (B, S, H), dh (B, H)) of floats: the gradients of a loss
     whose gradient with respect to the context is dc, equal to PyTorch's autograd and to finite
     differences; the inputs unchanged."""
-    rng = np.random.default_rng(20)
+    rng = k.rng(20)
     for B, S, H in SHAPES:
         hs, h, dc = rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
         a = na.attention_forward(hs, h)[1]
-        got = k.run(BACKWARD, hs=hs, h=h, a=a, dc=dc)
-        expect.type(got, tuple, "attention_backward's result")
-        dhs, dh, *after = got
+        dhs, dh, *after = items(k.run(BACKWARD, hs=hs, h=h, a=a, dc=dc), 6, "attention_backward's result and its inputs")
         what = f"B, S, H = {(B, S, H)}"
         expect.array(dhs, f"dhs for {what}", shape=(B, S, H), kind="f")
         expect.array(dh, f"dh for {what}", shape=(B, H), kind="f")
@@ -131,12 +132,11 @@ def _(k):
     """Contract: additive_scores(hs (B, S, H), h (B, H), Wq (H, A), Wk (H, A), v (A,)) -> float scores
     (B, S) with e[b, s] = v . tanh(h[b] Wq + hs[b, s] Wk) (A may differ from H), equal to the NumPy
     reference and PyTorch; the inputs unchanged."""
-    rng = np.random.default_rng(30)
+    rng = k.rng(30)
     for B, S, H, A in [(2, 5, 3, 4), (1, 1, 2, 2), (3, 6, 5, 7)]:
         args = [rng.normal(size=(B, S, H)), rng.normal(size=(B, H)), rng.normal(size=(H, A)), rng.normal(size=(H, A)), rng.normal(size=A)]
-        got = k.run(ADDITIVE, **dict(zip(["hs", "h", "Wq", "Wk", "v"], args)))
-        expect.type(got, tuple, "additive_scores' result")
-        e, *after = got
+        e, *after = items(k.run(ADDITIVE, **dict(zip(["hs", "h", "Wq", "Wk", "v"], args, strict=True))), 6,
+                          "additive_scores' result and its inputs")
         what = f"B, S, H, A = {(B, S, H, A)}"
         expect.array(e, f"scores for {what}", shape=(B, S), kind="f")
         expect.close(e, na.additive_scores(*args), f"scores for {what} against the NumPy reference", atol=ATOL, rtol=RTOL)
@@ -157,13 +157,11 @@ def _(k):
     weights (B, T, S)) of floats; step t equals attention_forward(enc_hs, dec_hs[:, t]) (so weights
     sum to 1 over S, and large scores stay finite); the inputs unchanged. Graded with the reference
     attention_forward in place of the student's."""
-    rng = np.random.default_rng(40)
+    rng = k.rng(40)
     with k.swap("attention_forward", na.attention_forward):
         for (B, S, T, H), scale in [((2, 5, 3, 4), 1.0), ((1, 1, 1, 3), 1.0), ((3, 7, 4, 2), 1.0), ((2, 4, 3, 3), 30.0)]:
             enc_hs, dec_hs = rng.normal(size=(B, S, H)) * scale, rng.normal(size=(B, T, H)) * scale
-            got = k.run(TIME, enc_hs=enc_hs, dec_hs=dec_hs)
-            expect.type(got, tuple, "time_attention's result")
-            contexts, weights, *after = got
+            contexts, weights, *after = items(k.run(TIME, enc_hs=enc_hs, dec_hs=dec_hs), 4, "time_attention's result and its inputs")
             what = f"B, S, T, H = {(B, S, T, H)}" + (f", values scaled by {scale:g}" if scale > 1 else "")
             expect.array(contexts, f"contexts for {what}", shape=(B, T, H), kind="f")
             expect.array(weights, f"weights for {what}", shape=(B, T, S), kind="f")
@@ -201,13 +199,11 @@ def _(k):
     size H -> float (B, S, 2H): [forward LSTM's state s, backward LSTM's state s] at each position,
     the backward LSTM reading xs from right to left, both from zero states; equal to
     torch.nn.LSTM(bidirectional=True) with the same weights; xs unchanged."""
-    rng = np.random.default_rng(50)
+    rng = k.rng(50)
     for B, S, D, H in [(2, 5, 3, 4), (1, 1, 2, 3), (3, 6, 4, 2)]:
         xs = rng.normal(size=(B, S, D))
         wf, wb = ([rng.normal(0, 0.5, size=s) for s in [(D, 4 * H), (H, 4 * H), (4 * H,)]] for _ in range(2))
-        got = k.run(BILSTM, xs=xs, wf=wf, wb=wb)
-        expect.type(got, tuple, "bilstm_forward's result")
-        out, xs_after = got
+        out, xs_after = items(k.run(BILSTM, xs=xs, wf=wf, wb=wb), 2, "bilstm_forward's result and xs")
         what = f"B, S, D, H = {(B, S, D, H)}"
         expect.array(out, f"states for {what}", shape=(B, S, 2 * H), kind="f")
         want = _torch_bilstm(xs, wf, wb)
@@ -256,58 +252,72 @@ def _strip(row, end):
     return tuple(v for v in row if v != -1)
 
 
+def _integer_tables(rng, V):
+    """Log-probabilities in {-1, -2}: many ties, and sums of integers are exact in any order (true ties)."""
+    return -rng.integers(1, 3, size=(V, V, V)).astype(np.float64)
+
+
 @checks.exercise("beam_search")
 def _(k):
-    """Contract: beam_search(step, start, max_len, width, end=None, alpha=0.0) -> (ids, logp): ids an
-    int array (width, max_len), a finished hypothesis padded with end (-1 without one), logp a float
-    array (width,), best score (logp / n ** alpha) first, as the docstring's procedure gives them. The
-    step is called with prefixes (k, t) beginning with start, and may depend on the whole prefix.
-    Width 1 is greedy decoding; width V with max_len 2 is brute force; a width below 1 or above V
-    raises ValueError."""
-    rng = np.random.default_rng(60)
+    """Contract: beam_search(step, start, max_len, width, end=None, alpha=0.0) -> (ids, logp) (a tuple or a list of
+    the two): ids an int array (width, max_len), a finished hypothesis padded with end (-1 without one), logp a float
+    array (width,), best score (logp / n ** alpha) first, as the docstring's procedure gives them; ties go to the
+    earlier candidate (beam order, then token id). The step is called with prefixes (k, t) beginning with start,
+    and may depend on the whole prefix. Width 1 is greedy decoding; width V with max_len 2 is brute force; a width
+    below 1 or above V raises ValueError."""
+    rng = k.rng(60)
     for V, start in [(3, 0), (5, 2), (7, 6)]:
-        tables = _log_tables(rng, V)
-        step = _prefix_step(tables, start)
         end = (start + 1) % V
         cases = [(1, 4, None, 0.0), (1, 5, end, 0.0), (V, 2, None, 0.0), (V, 2, end, 0.0), (V, 2, end, 1.0),
                  (2, 4, None, 0.0), (3, 5, end, 0.0), (3, 5, end, 0.7), (min(4, V), 4, end, 1.0), (V + 1, 3, None, 0.0),
                  (0, 3, None, 0.0)]
-        results = k.run(BEAM, tables=tables, start=start, cases=cases)
-        expect.type(results, list, "beam_search's results")
-        for (width, max_len, e, alpha), got in zip(cases, results):
-            what = f"V = {V}, start = {start}, width = {width}, max_len = {max_len}, end = {e}, alpha = {alpha}"
-            raised = isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], str) and got[0] == "ValueError"
-            if not 1 <= width <= V:
-                expect.true(raised,
-                            f"{what}: expected a ValueError (the width must be between 1 and V), got {got!r:.200}")
-                continue
-            expect.true(isinstance(got, tuple) and len(got) == 2 and not raised,
-                        f"{what}: expected a tuple (ids, logp), got {got!r:.300}")
-            ids, logp = got
-            expect.array(ids, f"ids for {what}", shape=(width, max_len), kind="i")
-            expect.array(logp, f"logp for {what}", shape=(width,), kind="f")
-            want_ids, want_logp, _ = beam.beam_search(step, start, max_len, width, end=e, alpha=alpha)
-            label = "greedy decoding" if width == 1 else "brute force" if max_len == 2 and width == V else "the reference beam"
-            if label == "greedy decoding":
-                g_ids, g_logp = beam.greedy(step, start, max_len, end=e)
-                expect.equal(ids[0], g_ids, f"{what}: the sequence (width 1 is greedy decoding)")
-                expect.close(logp, [g_logp], f"{what}: its log-probability", atol=1e-12, rtol=1e-12)
-            if label == "brute force":
-                hyps, b_logp, _ = beam.brute_force(step, start, max_len, V, end=e, alpha=alpha)
-                expect.equal([_strip(r, e) for r in ids], hyps[:width], f"{what}: the hypotheses (brute force's top {width})")
-                expect.close(logp, b_logp[:width], f"{what}: their log-probabilities (brute force's)", atol=1e-12, rtol=1e-12)
-            expect.equal(ids, want_ids, f"{what}: the hypotheses, best first ({label})")
-            # Sums of a few float64 log-probabilities in another order agree to ~1e-15.
-            expect.close(logp, want_logp, f"{what}: their log-probabilities", atol=1e-12, rtol=1e-12)
+        _judge_beam(k, V, start, _log_tables(rng, V), cases, ties=False)
+    for trial in range(2):  # the tie-breaking rule (random tables never tie)
+        cases = [(1, 3, None, 0.0), (2, 3, None, 0.0), (3, 4, 1, 0.0), (4, 2, None, 0.0), (4, 2, 1, 1.0), (3, 4, 1, 0.7)]
+        _judge_beam(k, 4, 0, _integer_tables(rng, 4), cases, ties=True)
+
+
+def _judge_beam(k, V, start, tables, cases, ties):
+    step = _prefix_step(tables, start)
+    results = k.run(BEAM, tables=tables, start=start, cases=cases)
+    for (width, max_len, e, alpha), got in zip_checked("beam_search's results, one per case", cases, results):
+        what = f"V = {V}, start = {start}, width = {width}, max_len = {max_len}, end = {e}, alpha = {alpha}"
+        what += " (log-probabilities in {-1, -2}: ties go to the earlier candidate, beam order then token id)" if ties else ""
+        raised = isinstance(got, tuple) and len(got) == 2 and isinstance(got[0], str) and got[0] == "ValueError"
+        if not 1 <= width <= V:
+            expect.true(raised, f"{what}: expected a ValueError (the width must be between 1 and V), got {got!r:.200}")
+            continue
+        if raised:
+            raise CheckFailed(f"{what}: expected (ids, logp), got a ValueError: {got[1]!r:.200}")
+        ids, logp = items(got, 2, f"{what}: the result (ids, logp)")
+        expect.array(ids, f"ids for {what}", shape=(width, max_len), kind="i")
+        expect.array(logp, f"logp for {what}", shape=(width,), kind="f")
+        want_ids, want_logp, _ = beam.beam_search(step, start, max_len, width, end=e, alpha=alpha)
+        # Brute force ranks ties by enumeration order, not by the beam's order: it is the judge without ties only.
+        brute = max_len == 2 and width == V and not ties
+        label = "greedy decoding" if width == 1 else "brute force" if brute else "the reference beam"
+        if label == "greedy decoding":
+            g_ids, g_logp = beam.greedy(step, start, max_len, end=e)
+            expect.equal(ids[0], g_ids, f"{what}: the sequence (width 1 is greedy decoding)")
+            expect.close(logp, [g_logp], f"{what}: its log-probability", atol=1e-12, rtol=1e-12)
+        if label == "brute force":
+            hyps, b_logp, _ = beam.brute_force(step, start, max_len, V, end=e, alpha=alpha)
+            expect.equal([_strip(r, e) for r in ids], hyps[:width], f"{what}: the hypotheses (brute force's top {width})")
+            expect.close(logp, b_logp[:width], f"{what}: their log-probabilities (brute force's)", atol=1e-12, rtol=1e-12)
+        expect.equal(ids, want_ids, f"{what}: the hypotheses, best first ({label})")
+        # Sums of a few float64 log-probabilities in another order agree to ~1e-15.
+        expect.close(logp, want_logp, f"{what}: their log-probabilities", atol=1e-12, rtol=1e-12)
 
 
 # --------------------------------------------------------------------------- Exercise 6 (the Keras model)
 
+# Runs in the kernel: the student's model, built by one call (a subclassed model has no weights before), given
+# weights drawn here (autograder.grading.verify.SentWeights; its description is verified against them), described.
 MODEL = DESCRIBE_SOURCE + (
     "keras.utils.set_random_seed(seed)\n"
     "_model = build_attention_seq2seq(V_, D, H, question_len=S, answer_len=T, score=score)\n"
-    "_rng = np.random.default_rng(seed)\n"
-    "_model.set_weights([_rng.normal(0, 0.5, size=np.shape(w)).astype('float32') for w in _model.get_weights()])\n"
+    "_model([q[:1].astype('int32'), d[:1].astype('int32')], training=False)\n"
+    + SET_WEIGHTS.format(model="_model") +
     "result = (_seqgen_describe(_model),\n"
     "          np.asarray(keras.ops.convert_to_numpy(_model([q.astype('int32'), d.astype('int32')], training=False))))\n"
 )
@@ -325,23 +335,48 @@ def _(k):
     -> a Keras model [questions (B, question_len), decoder inputs (B, answer_len)] -> probabilities
     (B, answer_len, vocab_size), made of the layers the docstring lists (keras.layers.Attention for
     score="dot", AdditiveAttention for "additive"; the decoder LSTM started from the encoder's final
-    [h, c]; the Dense reading [context, decoder states]), equal weight for weight to the PyTorch
-    reference (solutions.attention) on the batches we send."""
-    rng = np.random.default_rng(70)
+    [h, c]; the Dense reading [context, decoder states]; functional or a subclassed keras.Model),
+    holding the weights the check sets (its description lists exactly those) and equal weight for weight to the
+    PyTorch reference (solutions.attention) on the batches we send. A subclassed model's layers carry no wiring:
+    the assignment of the encoder and decoder roles that reproduces its outputs is the one judged."""
+    rng = k.rng(70)
     for seed, ((V, D, H, S, T), score) in enumerate(MODEL_CASES):
         q, d = rng.integers(0, V, size=(3, S)), rng.integers(0, V, size=(3, T))
-        description, probs = k.run(MODEL, V_=V, D=D, H=H, S=S, T=T, score=score, seed=seed, q=q, d=d)
         what = f"build_attention_seq2seq({V}, {D}, {H}, question_len={S}, answer_len={T}, score={score!r})"
-        expect.type(description, list, f"{what}: the model's description")
+        sent = SentWeights(k.rng(1070 + seed), scale=0.5)
+        with k.swap("_seqgen_weights", sent):
+            description, probs = items(k.run(MODEL, V_=V, D=D, H=H, S=S, T=T, score=score, seed=seed, q=q, d=d), 2, what)
+        expect_sent_weights(description, sent.sent, what)
         kinds = [layer.get("class") for layer in description]
         expect.true(ATTENTION_CLASS[score] in kinds, f"{what}: expected a keras.layers.{ATTENTION_CLASS[score]} layer, "
                                                      f"got layers {', '.join(map(str, kinds))}")
-        with reading(what, "the model could not be read as the attention seq2seq described"):
-            reference, gives_probabilities = attention_seq2seq_from_description(description)
-        expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
-        config = reference.config
-        expect.equal((config.vocab_size, config.wordvec, config.hidden), (V, D, H), f"{what}: (vocab_size, wordvec, hidden)")
+
         got = expect.array(probs, f"{what}: the outputs", shape=(3, T, V), kind="f")
         check_probabilities(got, f"{what}: the outputs (a distribution at each step)", atol=1e-4)
-        want = attention_probabilities(reference, True, q, d)
-        expect.close(got, want, f"{what}: the outputs against the PyTorch reference", atol=MODEL_ATOL, rtol=MODEL_RTOL)
+        candidates, errors = [], []
+        for candidate in attention_seq2seq_candidates(description):
+            try:
+                candidates.append(_reference_of(candidate, what))
+            except (CheckFailed, TransplantError) as exc:
+                errors.append(exc)
+        if not candidates:
+            raise errors[0]
+        wants = [attention_probabilities(reference, True, q, d) for reference in candidates]
+        best = min(range(len(wants)), key=lambda i: float(np.abs(wants[i] - got).max()))
+        config = candidates[best].config
+        expect.equal((config.vocab_size, config.wordvec, config.hidden), (V, D, H), f"{what}: (vocab_size, wordvec, hidden)")
+        expect.close(got, wants[best], f"{what}: the outputs against the PyTorch reference", atol=MODEL_ATOL, rtol=MODEL_RTOL)
+
+
+def _reference_of(description, what):
+    """The torch reference holding a (wired) description; a description that cannot be read fails the check."""
+    with reading(what, "the model could not be read as the attention seq2seq described"):
+        reference, gives_probabilities = attention_seq2seq_from_description(description)
+    expect.true(gives_probabilities, f"{what}: expected the Dense layer to end in a softmax (probabilities), got logits")
+    return reference
+
+
+# --------------------------------------------------------------------------- checks_backward.py
+# In a file of their own (a file stays under 400 lines), registered here.
+for _id, _check in runpy.run_path(str(Path(__file__).with_name("checks_backward.py")))["checks"].by_id.items():
+    checks.exercise(_id)(_check)

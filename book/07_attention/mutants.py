@@ -1,5 +1,8 @@
 """Chapter 7's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
+import os
+import runpy
+
 def _mutate(code, *pairs):
     """``code`` with each (old, new) pair of ``pairs`` replaced; every old must occur."""
     for old, new in zip(pairs[::2], pairs[1::2]):
@@ -152,40 +155,18 @@ def time_attention(enc_hs, dec_hs):
     return w @ enc_hs, w
 ''',
     },
-    "bilstm_forward": {
-        "logic: backward states left in reversed order": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs[:, ::-1])], axis=2)
-''',
-        "logic: the backward LSTM reads xs left to right": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs)], axis=2)
-''',
-        "logic: [backward, forward]": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([backward_lstm.forward(xs[:, ::-1])[:, ::-1], forward_lstm.forward(xs)], axis=2)
-''',
-        "contract: concatenated along time, (B, 2S, H)": '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.concatenate([forward_lstm.forward(xs), backward_lstm.forward(xs[:, ::-1])[:, ::-1]], axis=1)
-''',
-    },
     "build_attention_seq2seq": {
         "logic: [decoder states, context] into the Dense": _mutate(KERAS, "[context, dec_hs]", "[dec_hs, context]"),
         "logic: decoder started from zeros (no initial_state)": _mutate(KERAS, ", initial_state=[h, c])", ")"),
         "logic: decoder started from [c, h]": _mutate(KERAS, "initial_state=[h, c]", "initial_state=[c, h]"),
-        "contract: ignores score (always the dot score)": _mutate(
-            KERAS, '(keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())', "keras.layers.Attention()"),
+        "contract: ignores score (always the dot score)": _mutate(KERAS, '(keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention())', "keras.layers.Attention()"),
         "contract: outputs logits (no softmax)": _mutate(KERAS, ', activation="softmax"', ""),
     },
     "beam_search": {
         "logic: ranks by the last token's log-probability, not the sum": _mutate(
-            BEAM, "(t + [v], s + lp[i, v])", "(t + [v], s + lp[i, v], lp[i, v])",
-            "[b for b in beam if done(b[0])]", "[(t, s, -np.inf) for t, s, *_ in beam if done(t)]",
-            "[-s / len(t) ** alpha for t, s in cands]", "[-c[2] for c in cands]",
-            "[([start] + t) for t, _ in alive]", "[([start] + t) for t, *_ in alive]",
-            "for i, (t, s) in enumerate(alive)", "for i, (t, s, *_) in enumerate(alive)",
-            "beam = [cands[i] for i in order[:width]]", "beam = [cands[i][:2] for i in order[:width]]"),
+            BEAM, "(t + [v], s + lp[i, v])", "(t + [v], s + lp[i, v], lp[i, v])", "[b for b in beam if done(b[0])]", "[(t, s, -np.inf) for t, s, *_ in beam if done(t)]",
+            "[-s / len(t) ** alpha for t, s in cands]", "[-c[2] for c in cands]", "[([start] + t) for t, _ in alive]", "[([start] + t) for t, *_ in alive]",
+            "for i, (t, s) in enumerate(alive)", "for i, (t, s, *_) in enumerate(alive)", "beam = [cands[i] for i in order[:width]]", "beam = [cands[i][:2] for i in order[:width]]"),
         "logic: finished hypotheses leave the beam (a full beam of unfinished ones is kept)": '''
 def beam_search(step, start, max_len, width, end=None, alpha=0.0):
     V = np.asarray(step(np.array([[start]]))).shape[-1]
@@ -215,6 +196,8 @@ def beam_search(step, start, max_len, width, end=None, alpha=0.0):
         "contract: a width above V is cut down to V instead of refused": _mutate(
             BEAM, 'if not 1 <= width <= V:\n        raise ValueError("bad width")', "width = max(1, min(width, V))"),
         "contract: the step gets only the last token": _mutate(BEAM, "[([start] + t) for t, _ in alive]", "[([start] + t)[-1:] for t, _ in alive]"),
+        # Best first by reversing an ascending sort: ties go to the LATER candidate (the contract: the earlier).
+        "logic: ties broken toward the later candidate": _mutate(BEAM, "[-s / len(t) ** alpha for t, s in cands], kind=\"stable\")", "[s / len(t) ** alpha for t, s in cands], kind=\"stable\")[::-1]"),
     },
 }
 
@@ -292,20 +275,6 @@ def time_attention(enc_hs, dec_hs):
     return np.stack([c for c, _ in pairs], axis=1), np.stack([a for _, a in pairs], axis=1)
 ''',
     ],
-    "bilstm_forward": [
-        '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    return np.dstack([forward_lstm.forward(xs), np.flip(backward_lstm.forward(np.flip(xs, axis=1)), axis=1)])
-''',
-        # States reset explicitly; the reversal by an index array.
-        '''
-def bilstm_forward(xs, forward_lstm, backward_lstm):
-    rev = np.arange(xs.shape[1])[::-1]
-    forward_lstm.set_state(None, None)
-    backward_lstm.set_state()
-    return np.concatenate((forward_lstm.forward(xs), backward_lstm.forward(xs[:, rev])[:, rev]), axis=-1)
-''',
-    ],
     "build_attention_seq2seq": [
         # Keras 2 habits: TimeDistributed Dense, a separate Softmax layer, the functional concatenate,
         # Attention given (query, value, key) and a class chosen by a dict.
@@ -322,22 +291,27 @@ def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer
     logits = keras.layers.TimeDistributed(keras.layers.Dense(vocab_size))(keras.layers.concatenate([context, dec_hs]))
     return keras.Model(inputs=[question, decoder_input], outputs=keras.layers.Softmax()(logits))
 ''',
-        # score_mode spelled out, an Activation layer, dropout (the identity at inference).
+        # score_mode spelled out, keyword arguments, unrolled LSTMs, an Activation layer, dropout (the identity at inference).
+        _mutate(KERAS, "Embedding(vocab_size, wordvec)", "Embedding(input_dim=vocab_size, output_dim=wordvec)",
+                "return_state=True)", "return_state=True, unroll=True)", "LSTM(hidden, return_sequences=True)(", "LSTM(hidden, return_sequences=True, unroll=True)(",
+                "Attention() if", "Attention(score_mode=\"dot\") if", "AdditiveAttention()", "AdditiveAttention(use_scale=True)",
+                "Concatenate()([context, dec_hs])", "Dropout(0.1)(keras.layers.Concatenate(axis=-1)([context, dec_hs]))",
+                "keras.layers.Dense(vocab_size, activation=\"softmax\")(out)", "keras.layers.Activation(\"softmax\")(keras.layers.Dense(vocab_size)(out))"),
+        # A subclassed keras.Model (the contract allows it): its layers carry no wiring, the outputs decide.
         '''
+class _AttentionSeq2seq(keras.Model):
+    def __init__(self, V, D, H, score):
+        super().__init__()
+        self.enc_embed, self.dec_embed = keras.layers.Embedding(V, D), keras.layers.Embedding(V, D)
+        self.encoder, self.decoder = keras.layers.LSTM(H, return_sequences=True, return_state=True), keras.layers.LSTM(H, return_sequences=True)
+        self.attention = keras.layers.Attention() if score == "dot" else keras.layers.AdditiveAttention()
+        self.head = keras.layers.Dense(V, activation="softmax")
+    def call(self, inputs):
+        enc_hs, h, c = self.encoder(self.enc_embed(inputs[0]))
+        dec_hs = self.decoder(self.dec_embed(inputs[1]), initial_state=[h, c])
+        return self.head(keras.ops.concatenate([self.attention([dec_hs, enc_hs]), dec_hs], axis=-1))
 def build_attention_seq2seq(vocab_size, wordvec, hidden, question_len=29, answer_len=10, score="dot"):
-    q_in = keras.Input(shape=(question_len,), dtype="int32")
-    d_in = keras.Input(shape=(answer_len,), dtype="int32")
-    enc_out, h, c = keras.layers.LSTM(hidden, return_sequences=True, return_state=True, unroll=True)(
-        keras.layers.Embedding(input_dim=vocab_size, output_dim=wordvec)(q_in))
-    dec_out = keras.layers.LSTM(hidden, return_sequences=True, unroll=True)(
-        keras.layers.Embedding(input_dim=vocab_size, output_dim=wordvec)(d_in), initial_state=[h, c])
-    if score == "additive":
-        ctx = keras.layers.AdditiveAttention(use_scale=True)([dec_out, enc_out])
-    else:
-        ctx = keras.layers.Attention(score_mode="dot")([dec_out, enc_out])
-    x = keras.layers.Dropout(0.1)(keras.layers.Concatenate(axis=-1)([ctx, dec_out]))
-    x = keras.layers.Dense(vocab_size)(x)
-    return keras.Model([q_in, d_in], keras.layers.Activation("softmax")(x))
+    return _AttentionSeq2seq(vocab_size, wordvec, hidden, score)
 ''',
     ],
     "beam_search": [
@@ -395,3 +369,10 @@ def beam_search(step, start, max_len, width, end=None, alpha=0.0):
 ''',
     ],
 }
+
+
+
+# The bidirectional LSTM's and the attention decoder's NumPy exercises (5 to 7): a file of their own (files stay
+# under 400 lines).
+_more = runpy.run_path(os.path.join(os.path.dirname(__file__), "mutants_backward.py"))
+MUTANTS, ALTERNATIVES = MUTANTS | _more["MUTANTS"], ALTERNATIVES | _more["ALTERNATIVES"]

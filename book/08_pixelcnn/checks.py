@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from autograder.grading.checks import CheckFailed, Checks, expect
+from autograder.grading.verify import SentWeights, expect_sent_weights, float_scalar, items
 from autograder.transplants.conv import masked_conv_from, residual_block_from
 from autograder.transplants.describe import DESCRIBE_SOURCE
 from autograder.transplants.layers import TransplantError
@@ -38,19 +39,31 @@ def _(k):
             expect.equal(got, reference_mask(size, kind), what)
 
 
-def _describe_one(k, build: str, x: np.ndarray, **inputs) -> tuple[dict, np.ndarray]:
-    """Build ``layer`` in the kernel (code ``build``), wrap it in a model, run it on x; (description, output)."""
-    code = DESCRIBE_SOURCE + (
-        f"{build}\n"
+# Runs in the kernel after a layer is built: its trainable weights set to the ones the check sends.
+SET_TRAINABLE = ("for _w, _v in zip(layer.trainable_weights, _seqgen_weights([list(_w.shape) for _w in layer.trainable_weights]),\n"
+                 "                  strict=True):\n"
+                 "    _w.assign(_v)\n")
+
+
+def _describe_one(k, build: str, x: np.ndarray, seed: int, **inputs) -> tuple[dict, np.ndarray, object]:
+    """Build ``layer`` in the kernel (code ``build``), give it weights drawn here, wrap it in a model, run it on x.
+
+    Returns (description, output, ``_made`` as the build code left it); the description's trainable weights are
+    verified to be the ones sent (a layer that describes other weights than it computes with fails).
+    """
+    # Described before it runs: a layer may mask its kernel in place when called (the source's way).
+    code = DESCRIBE_SOURCE + "_made = None\n" + build + SET_TRAINABLE + (
         "_inp = keras.Input(shape=x.shape[1:])\n"
         "_model = keras.Model(_inp, layer(_inp))\n"
+        "_described = [d for d in _seqgen_describe(_model)]\n"
         "_out = keras.ops.convert_to_numpy(_model(x, training=False))\n"
-        "result = ([d for d in _seqgen_describe(_model)], np.asarray(_out))\n")
-    got = k.run(code, x=x, **inputs)
-    expect.type(got, tuple, "the layer's description and output")
-    layers, out = got
+        "result = (_described, np.asarray(_out), _made)\n")
+    sent = SentWeights(k.rng(1000 + seed), scale=0.5)
+    with k.swap("_seqgen_weights", sent):
+        layers, out, made = items(k.run(code, x=x, **inputs), 3, "the layer's description and output")
     expect.true(isinstance(layers, list) and len(layers) == 1, f"expected one layer in the model, got {len(layers)}")
-    return layers[0], out
+    expect_sent_weights(layers, sent.sent, "the layer", keys=("trainable",))
+    return layers[0], out, made
 
 
 def _torch_out(module, x: np.ndarray) -> np.ndarray:
@@ -62,23 +75,26 @@ def _torch_out(module, x: np.ndarray) -> np.ndarray:
 def _(k):
     """Contract: MaskedConv2D(mask_type, filters, kernel_size, activation=None) on (B, H, W, C) ->
     (B, H, W, filters) = activation(conv_same(x, kernel * causal_mask) + bias); trainable weights exactly
-    [kernel (k, k, C, filters), bias (filters,)]; equal to the torch reference holding those weights."""
-    rng = np.random.default_rng(80)
+    [kernel (k, k, C, filters), bias (filters,)] with k the kernel_size asked for; equal to the torch reference
+    holding the weights the check sets."""
+    rng = k.rng(80)
     cases = [("A", 4, 3, None, 1), ("B", 4, 3, None, 3), ("A", 3, 5, "relu", 2), ("B", 5, 1, "relu", 4), ("A", 2, 7, None, 1)]
     with k.swap("causal_mask", reference_mask):
-        for mask_type, filters, size, activation, channels in cases:
+        for i, (mask_type, filters, size, activation, channels) in enumerate(cases):
             x = rng.normal(size=(2, 9, 8, channels)).astype(np.float32)
             build = (f"layer = MaskedConv2D({mask_type!r}, filters={filters}, kernel_size={size}, activation={activation!r})\n"
-                     "layer(x)\n"
-                     "for _w in layer.trainable_weights:\n"
-                     "    _w.assign(np.random.default_rng(1).normal(0, 0.5, tuple(_w.shape)).astype('float32'))\n")
+                     "layer(x)\n")
             what = f"MaskedConv2D({mask_type!r}, {filters}, {size}, activation={activation!r}) on {x.shape}"
-            layer, out = _describe_one(k, build, x)
+            layer, out, _ = _describe_one(k, build, x, seed=80 + i)
             expect.array(out, what, shape=(2, 9, 8, filters), kind="f")
             try:
                 reference = masked_conv_from(layer, mask_type)
             except TransplantError as exc:
                 raise CheckFailed(f"{what}: {exc}") from None
+            # The kernel size is the one asked for, not whatever the layer chose (the reference would copy any).
+            kernel = tuple(np.shape(layer["trainable"][0]))
+            expect.true(kernel == (size, size, channels, filters),
+                        f"{what}: expected a kernel of shape {(size, size, channels, filters)} (kernel_size={size}), got {kernel}")
             want = _torch_out(reference, x)
             if activation == "relu":
                 want = np.maximum(want, 0)
@@ -87,21 +103,21 @@ def _(k):
 
 # Runs in the kernel: the student's ResidualBlock built with a plain Conv2D standing in for
 # MaskedConv2D (so a wrong MaskedConv2D costs only its own points); the stand-in records its arguments.
+# The activation is recorded by name (a string, a function such as keras.activations.relu, or None).
 STAND_IN = '''
 _made = []
 class StandInConv(keras.layers.Conv2D):
     def __init__(self, mask_type, filters, kernel_size, activation=None, **kwargs):
         kwargs.setdefault("padding", "same")
         super().__init__(filters, kernel_size, activation=activation, **kwargs)
-        _made.append([str(mask_type), int(np.ravel(kernel_size)[0]), str(kwargs["padding"]), str(activation)])
+        _act = activation if activation is None or isinstance(activation, str) else getattr(activation, "__name__", repr(activation))
+        _made.append([str(mask_type), int(np.ravel(kernel_size)[0]), str(kwargs["padding"]), str(_act)])
 _globals = ResidualBlock.__init__.__globals__
 _saved = _globals.get("MaskedConv2D")
 _globals["MaskedConv2D"] = StandInConv
 try:
     layer = ResidualBlock(filters)
     layer(x)
-    for _w in layer.trainable_weights:
-        _w.assign(np.random.default_rng(2).normal(0, 0.4, tuple(_w.shape)).astype("float32"))
 finally:
     _globals["MaskedConv2D"] = _saved
 '''
@@ -111,14 +127,17 @@ finally:
 def _(k):
     """Contract: ResidualBlock(filters) on (B, H, W, filters) -> same shape, x + relu(1x1 -> filters of
     relu(MaskedConv2D("B", filters // 2, 3, activation="relu") of relu(1x1 -> filters // 2 of x)));
-    uses the chapter's MaskedConv2D once, type B, 3x3; equal to the torch reference holding its weights."""
-    rng = np.random.default_rng(81)
-    for filters, shape in [(8, (2, 6, 7)), (6, (1, 5, 5)), (16, (2, 4, 4))]:
+    uses the chapter's MaskedConv2D once, type B, 3x3 (its relu given as activation= or applied after it: the
+    outputs decide); equal to the torch reference holding the weights the check sets."""
+    rng = k.rng(81)
+    for i, (filters, shape) in enumerate([(8, (2, 6, 7)), (6, (1, 5, 5)), (16, (2, 4, 4))]):
         x = rng.normal(size=shape + (filters,)).astype(np.float32)
         what = f"ResidualBlock({filters}) on {x.shape}"
-        layer, out = _describe_one(k, STAND_IN, x, filters=filters)
-        made = k.run(STAND_IN + "result = _made", x=x, filters=filters)
-        expect.equal(made, [["B", 3, "same", "relu"]], f"{what}: MaskedConv2D calls [mask_type, kernel, padding, activation]")
+        layer, out, made = _describe_one(k, STAND_IN, x, seed=81 + i, filters=filters)
+        expect.true(isinstance(made, list) and len(made) == 1 and isinstance(made[0], list) and made[0][:3] == ["B", 3, "same"]
+                    and made[0][3] in ("relu", "None", "linear"),
+                    f"{what}: MaskedConv2D calls [mask_type, kernel, padding, activation]: expected one, "
+                    f"[\"B\", 3, \"same\", \"relu\" or none], got {made!r:.200}")
         expect.array(out, what, shape=x.shape, kind="f")
         try:
             reference = residual_block_from(layer, filters)
@@ -129,26 +148,30 @@ def _(k):
                      atol=CONV_ATOL, rtol=CONV_RTOL)
 
 
-# Runs in the kernel: a stand-in model whose distribution at each pixel depends only on the
-# previous pixel in raster order (table[previous level]; start at the first pixel). It records
-# every input value it was given.
+# A stand-in model whose distribution at each pixel depends only on the previous pixel in raster order
+# (table[previous level]; start at the first pixel). It runs here, in the grader (k.swap): the kernel's
+# `model` only forwards the canvas, so the record of what the model was given is kept where the student's
+# code cannot rewrite it.
 MARKOV = '''
-class _Markov:
-    def __init__(self, table, start, levels):
-        self.table, self.start, self.levels, self.seen = table, start, levels, set()
-    def __call__(self, x, training=False):
-        x = np.asarray(x)
+def model(x, training=False):
+    return np.asarray(_seqgen_markov(np.asarray(x, dtype=np.float64)))
+model.predict = lambda x, verbose=0, **kwargs: model(x)
+'''
+
+
+class Markov:
+    def __init__(self, table: np.ndarray, start: np.ndarray, levels: int):
+        self.table, self.start, self.levels, self.seen, self.shapes = table, start, levels, set(), []
+
+    def __call__(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        expect.true(x.ndim == 4 and x.shape[-1] == 1, f"the model's input: expected (n, height, width, 1), got shape {x.shape}")
         self.seen.update(np.unique(np.round(x, 6)).tolist())
         self.shapes.append(list(x.shape))
         n, h, w = x.shape[:3]
         lv = np.clip(np.rint(x[..., 0] * self.levels).astype(int), 0, self.levels - 1).reshape(n, h * w)
         probs = np.concatenate([np.broadcast_to(self.start, (n, 1, self.levels)), self.table[lv[:, :-1]]], axis=1)
         return probs.reshape(n, h, w, self.levels)
-    def predict(self, x, verbose=0, **kwargs):
-        return self(x)
-model = _Markov(table, start, levels)
-model.shapes = []
-'''
 
 
 def _tempered(p: np.ndarray, t: float) -> np.ndarray:
@@ -165,14 +188,16 @@ def _(k):
     table = np.array([[0.70, 0.10, 0.10, 0.10], [0.05, 0.15, 0.60, 0.20], [0.25, 0.25, 0.25, 0.25], [0.10, 0.10, 0.20, 0.60]])
     start = np.array([0.1, 0.2, 0.3, 0.4])
     for t in (1.0, 0.5):
-        got = k.run(MARKOV + "result = (sample_images(model, n, h, w, levels, t, np.random.default_rng(9)), sorted(model.seen), model.shapes[:1])",
-                    table=table, start=start, levels=levels, n=n, h=h, w=w, t=t)
-        images, seen, shapes = got
+        markov = Markov(table, start, levels)
+        with k.swap("_seqgen_markov", markov):
+            images = k.run(MARKOV + "result = sample_images(model, n, h, w, levels, t, np.random.default_rng(9))",
+                           levels=levels, n=n, h=h, w=w, t=t)
+        seen, shapes = sorted(markov.seen), markov.shapes[:1]
         what = f"sample_images at temperature {t} ({n} images of {h}x{w})"
         expect.array(images, what, shape=(n, h, w), kind="i")
         expect.true(images.min() >= 0 and images.max() < levels, f"{what}: levels outside [0, {levels})")
         expect.equal(shapes, [[n, h, w, 1]], f"{what}: shape of the model's input")
-        expect.true(set(np.round(seen, 6)) <= {0.0, 0.25, 0.5, 0.75},
+        expect.true(len(shapes) == 1 and set(np.round(seen, 6)) <= {0.0, 0.25, 0.5, 0.75},
                     f"{what}: the model's inputs must be level / levels (0, 0.25, 0.5, 0.75), got values {seen[:8]}")
         flat = images.reshape(n, h * w)
         _expect_frequencies(flat[:, 0], _tempered(start, t), f"{what}: the first pixel")
@@ -183,7 +208,8 @@ def _(k):
     code = (MARKOV + "_a = sample_images(model, 20, 2, 3, levels, 1.0, np.random.default_rng(4))\n"
             "np.random.seed(123)\n_b = sample_images(model, 20, 2, 3, levels, 1.0, np.random.default_rng(4))\n"
             "_c = sample_images(model, 20, 2, 3, levels, 1.0, np.random.default_rng(5))\nresult = (_a, _b, _c)")
-    a, b, c = k.run(code, table=table, start=start, levels=levels)
+    with k.swap("_seqgen_markov", Markov(table, start, levels)):
+        a, b, c = items(k.run(code, levels=levels), 3, "three calls of sample_images")
     expect.equal(b, a, "two calls with rng seeded alike (np.random reseeded in between): use only the given rng")
     expect.true(not np.array_equal(a, c), "calls with different rng seeds gave the same 20 images: use the given rng")
 
@@ -212,17 +238,15 @@ model.predict = lambda x, verbose=0, **kw: model(x)
 def _(k):
     """Contract: bits_per_dim(model, inputs (B, H, W, 1), targets (B, H, W) ints) -> a float (Python or NumPy scalar), the mean
     over every pixel of -log2 model(inputs)[..., target]; inputs and targets unchanged."""
-    rng = np.random.default_rng(83)
+    rng = k.rng(83)
     for shape, levels in [((3, 4, 5), 4), ((1, 6, 6), 4), ((5, 2, 3), 7)]:
         targets = rng.integers(0, levels, size=shape)
         inputs = (targets / levels)[..., None].astype(np.float32)
         a, b = rng.normal(0, 2, size=levels), rng.normal(0, 1, size=levels)  # no probability near float32 clipping
-        got, inputs_after, targets_after = k.run(SOFTMAX + "result = (bits_per_dim(model, inputs, targets), inputs, targets)",
-                                                 inputs=inputs, targets=targets, a=a, b=b)
+        got, inputs_after, targets_after = items(k.run(SOFTMAX + "result = (bits_per_dim(model, inputs, targets), inputs, targets)",
+                                                       inputs=inputs, targets=targets, a=a, b=b), 3, "bits_per_dim's result and inputs")
         what = f"bits_per_dim on a {shape} batch with {levels} levels"
-        if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "f":
-            got = float(got)  # a NumPy float scalar is a float too
-        expect.type(got, float, what)
+        got = float_scalar(got, what)  # a Python float, or a NumPy float scalar (np.float32 included)
         z = inputs.astype(np.float64) * a + b
         logp = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
         want = -np.take_along_axis(logp, targets[..., None], axis=-1).mean() / np.log(2)

@@ -105,6 +105,22 @@ class MaskedConv2D(keras.layers.Layer):
     def call(self, inputs):
         return keras.ops.conv(inputs, self.kernel * self.mask, padding="same") + self.bias
 ''',
+        # A fixed 3x3 kernel whatever kernel_size says (the output shape is the same with padding "same").
+        "contract: kernel_size ignored (always 3)": '''
+class MaskedConv2D(keras.layers.Layer):
+    def __init__(self, mask_type, filters, kernel_size, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_type, self.filters = mask_type, filters
+        self.activation = keras.activations.get(activation)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(3, 3, input_shape[-1], self.filters), initializer="glorot_uniform")
+        self.bias = self.add_weight(shape=(self.filters,), initializer="zeros")
+        self.mask = causal_mask(3, self.mask_type)[:, :, None, None]
+
+    def call(self, inputs):
+        return self.activation(keras.ops.conv(inputs, self.kernel * self.mask, padding="same") + self.bias)
+''',
     },
     "ResidualBlock": {
         "logic: no skip connection": '''
@@ -318,6 +334,18 @@ class ResidualBlock(keras.layers.Layer):
     def call(self, inputs):
         h = keras.ops.relu(self.a(inputs))
         return keras.ops.add(inputs, keras.ops.relu(self.c(self.b(h))))
+''',
+        # The masked convolution's relu as a separate ReLU layer; activations given as functions.
+        '''
+class ResidualBlock(keras.layers.Layer):
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.a = keras.layers.Conv2D(filters // 2, 1, activation=keras.activations.relu)
+        self.b, self.relu = MaskedConv2D("B", filters // 2, 3), keras.layers.ReLU()
+        self.c = keras.layers.Conv2D(filters, 1, activation=keras.activations.relu)
+
+    def call(self, inputs):
+        return inputs + self.c(self.relu(self.b(self.a(inputs))))
 ''',
     ],
     "sample_images": [

@@ -1,5 +1,8 @@
 """Chapter 9's plausible wrong answers (each must lose exactly its points) and correct alternatives (full marks)."""
 
+import runpy
+from pathlib import Path
+
 
 def _mutate(code, *pairs):
     """``code`` with each (old, new) pair of ``pairs`` replaced; every old must occur."""
@@ -105,6 +108,7 @@ MUTANTS = {
             MHA, "a.reshape(B, T, num_heads, -1).transpose(0, 2, 1, 3)", "a.reshape(B, num_heads, T, -1)"),
         "logic: heads merged without moving the head axis back": _mutate(MHA, "heads.transpose(0, 2, 1, 3).reshape", "heads.reshape"),
         "contract: the mask ignored": _mutate(MHA, "split(x @ Wv), mask)", "split(x @ Wv))"),
+        "contract: the first head's mask for every head": _mutate(MHA, "split(x @ Wv), mask)", "split(x @ Wv), None if mask is None else mask[:, :1])"),
         "numeric: queries scaled by 1/sqrt(dk) once more": _mutate(
             MHA, "split(x @ Wq), split", "split(x @ Wq) / np.sqrt(Wq.shape[1] // num_heads), split"),
         "logic: Wo left out (heads summed)": _mutate(
@@ -132,6 +136,7 @@ MUTANTS = {
             "keras.layers.Dense(embed_dim)", 'keras.layers.Dense(embed_dim, activation="relu")'),
         "contract: dropout_rate ignored (0.1 always)": _mutate(BLOCK, "Dropout(dropout_rate)", "Dropout(0.1)"),
         "contract: returns the output only": _mutate(BLOCK, "training=training)), w", "training=training))"),
+        "numeric: Keras's default LayerNorm epsilon (1e-3), not the chapter's 1e-6": _mutate(BLOCK, "LayerNormalization(epsilon=1e-6)", "LayerNormalization()"),
     },
 }
 
@@ -296,3 +301,8 @@ class TransformerBlock(keras.layers.Layer):
 ''',
     ],
 }
+
+# Exercises 7-9 (top-k and nucleus sampling): kept in mutants_sampling.py, beside this file.
+_sampling = runpy.run_path(str(Path(__file__).with_name("mutants_sampling.py")))
+MUTANTS.update(_sampling["MUTANTS"])
+ALTERNATIVES.update(_sampling["ALTERNATIVES"])

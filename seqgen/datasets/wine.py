@@ -3,7 +3,8 @@
 The source notes build their data like this (Keras, TensorFlow): every review whose
 country, province, variety and description are all given becomes
 ``'wine review : <country> : <province> : <variety> : <description>'``; punctuation is
-padded into tokens of its own (chapter 2's ``pad_punctuation``); a
+padded into tokens of its own (chapter 2's ``pad_punctuation``, an exercise: the caller passes it,
+chapter 9 its released answer); a
 ``TextVectorization(standardize="lower", max_tokens=10_000, output_sequence_length=81)``
 lower-cases, splits on whitespace, keeps the most frequent tokens and cuts or pads each
 review to 81 ids. :func:`wine_review_data` does the same in plain Python and NumPy, with
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import corpora, data
-from ..text import pad_punctuation
 
 PAD, UNK = "", "[UNK]"
 FULL, SUBSET = "wine_reviews_130k", "wine_reviews_5k"
@@ -71,14 +71,14 @@ class WineData:
                 f"(of {self.n_reviews:,}), {len(self.vocab):,} ids, rows of {self.seq_len} + 1 tokens")
 
 
-def standardize(review: str) -> str:
-    """The source's text preparation: punctuation padded (chapter 2), then ASCII letters lower-cased."""
+def standardize(review: str, pad_punctuation) -> str:
+    """The source's text preparation: punctuation padded (chapter 2's ``pad_punctuation``), then ASCII letters lower-cased."""
     return pad_punctuation(review).translate(_ASCII_LOWER)
 
 
-def tokens_of(review: str) -> list[str]:
+def tokens_of(review: str, pad_punctuation) -> list[str]:
     """A review's tokens, as ``TextVectorization(standardize="lower")`` sees its padded text."""
-    return [t for t in _ASCII_SPACE.split(standardize(review)) if t]
+    return [t for t in _ASCII_SPACE.split(standardize(review, pad_punctuation)) if t]
 
 
 def build_vocab(token_lists, vocab_size: int) -> list[str]:
@@ -113,9 +113,12 @@ def _resolve(source: str) -> str:
     return source
 
 
-def wine_review_data(vocab_size: int = 10_000, seq_len: int = 80, val_fraction: float = 0.1, seed: int = 0,
-                     limit: int | None = None, source: str = "auto") -> WineData:
+def wine_review_data(pad_punctuation, vocab_size: int = 10_000, seq_len: int = 80, val_fraction: float = 0.1,
+                     seed: int = 0, limit: int | None = None, source: str = "auto") -> WineData:
     """The wine reviews as :class:`WineData`: rows of ``seq_len + 1`` ids, a random split of the reviews.
+
+    ``pad_punctuation``: chapter 2's function (str -> str, every punctuation mark surrounded by spaces,
+    runs of spaces collapsed, the ends stripped), which tokenizes the reviews as the source does.
 
     ``limit`` keeps only the first ``limit`` complete reviews of the file (before the split);
     ``source`` is ``"auto"`` (the full file if present, else the subset) or a registry name.
@@ -130,7 +133,7 @@ def wine_review_data(vocab_size: int = 10_000, seq_len: int = 80, val_fraction: 
     order = np.random.default_rng(seed).permutation(len(reviews))
     n_val = int(round(val_fraction * len(reviews)))
     val_idx, train_idx = np.sort(order[:n_val]), np.sort(order[n_val:])
-    tokens = [tokens_of(r) for r in reviews]
+    tokens = [tokens_of(r, pad_punctuation) for r in reviews]
     train_tokens = [tokens[i] for i in train_idx]
     vocab = build_vocab(train_tokens, vocab_size)
     return WineData(

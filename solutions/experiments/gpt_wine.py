@@ -17,6 +17,7 @@ from seqgen.datasets.wine import wine_review_data
 
 from ..gpt import GPT, GPTConfig
 from ..sources import GDL2, GDL2_CODE, Metric, Source, key
+from ..text import pad_punctuation  # chapter 2's answer, the reference's copy
 from ..train import batches, fit
 
 
@@ -88,7 +89,7 @@ def validation_nll(model: GPT, rows: torch.Tensor, pad_id: int | None, batch_siz
 
 
 def run(preset: WinePreset, device: torch.device) -> dict:
-    data = wine_review_data(vocab_size=preset.vocab_size, seq_len=preset.seq_len, limit=preset.limit, seed=preset.seed)
+    data = wine_review_data(pad_punctuation, vocab_size=preset.vocab_size, seq_len=preset.seq_len, limit=preset.limit, seed=preset.seed)
     print(data.describe())
     train, val = torch.from_numpy(data.train), torch.from_numpy(data.val)
     torch.manual_seed(preset.seed)

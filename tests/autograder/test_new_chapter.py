@@ -1,7 +1,8 @@
 """A dry run of adding a chapter: its folder and one line of the table of contents, nothing else.
 
-In a temporary copy of the course, ``book/10_demo/`` (its page, hidden checks and kept answers, from
-``tests/autograder/new_chapter/``) and one ``_toc.yml`` line are added; then, in that copy, the chapter
+In a temporary copy of the course, ``book/NN_demo/`` (its page, hidden checks and kept answers, from
+``tests/autograder/new_chapter/10_demo/``, numbered after the course's last chapter) and one ``_toc.yml``
+line are added; then, in that copy, the chapter
 is executed and rendered as the book does, released as students get it, and graded in the sandbox
 from the released notebook (answered with the reference, and left as the stub).
 """
@@ -21,6 +22,8 @@ import pytest
 from autograder import course
 
 DEMO = Path(__file__).parent / "new_chapter" / "10_demo"
+LAST = course.stems()[-1]
+STEM = f"{int(LAST[:2]) + 1:02d}_demo"  # the chapter after the course's last one
 COPIED = ["autograder", "seqgen", "book", "_toc.yml", "_config.yml", "pyproject.toml", "README.md", "requirements-student.txt"]
 OUTPUTS = {"course", ".cache", "rendered", "submissions", "__pycache__"}
 RUN = '''
@@ -31,7 +34,7 @@ from autograder.grading import batch
 from autograder.grading.sandbox import Limits
 from autograder.publishing import execute, pages, release, render
 
-stem = "10_demo"
+stem = {stem!r}
 chapter = course.chapter(stem)
 executed = execute.executed_chapter(chapter)
 (released,) = release.release(course.course_dir(), [stem])
@@ -68,12 +71,15 @@ def dry_run(tmp_path_factory):
         else:
             shutil.copy(src, root / name)
     before = snapshot(root)
-    shutil.copytree(DEMO, root / "book" / "10_demo")
+    (root / "book" / STEM).mkdir()
+    for part in DEMO.iterdir():
+        if part.is_file():
+            shutil.copy(part, root / "book" / STEM / part.name.replace(DEMO.name, STEM))
     toc = root / "_toc.yml"
-    toc.write_text(toc.read_text() + "  - file: rendered/10_demo\n")
+    toc.write_text(toc.read_text() + f"  - file: rendered/{STEM}\n")
     after = snapshot(root)
     env = {**os.environ, "PYTHONPATH": str(root), "SEQGEN_COURSE": str(root / "course")}
-    proc = subprocess.run([sys.executable, "-c", RUN], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([sys.executable, "-c", RUN.replace("{stem!r}", repr(STEM))], cwd=root, env=env, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-5000:]
     touched = sorted(f for f in after if before.get(f) != after[f]) + sorted(set(before) - set(after))
     return json.loads(proc.stdout.strip().splitlines()[-1]), touched, root, snapshot(root) == after
@@ -84,10 +90,10 @@ def test_a_new_chapter_is_its_folder_and_one_toc_line(dry_run):
     """Did adding the chapter touch only its own three files and the table of contents, and did building,
     releasing and grading it change no source file of the course?"""
     result, touched, root, unchanged = dry_run
-    assert touched == ["_toc.yml", "book/10_demo/10_demo.md", "book/10_demo/checks.py", "book/10_demo/mutants.py"]
+    assert touched == ["_toc.yml", f"book/{STEM}/{STEM}.md", f"book/{STEM}/checks.py", f"book/{STEM}/mutants.py"]
     assert unchanged, "building, releasing or grading the new chapter wrote into the course's sources"
-    assert result["stems"][-1] == "10_demo"
-    assert result["toc"].index("10_demo") == result["toc"].index("09_transformer") + 1, result["toc"]
+    assert result["stems"][-1] == STEM
+    assert result["toc"].index(STEM) == result["toc"].index(LAST) + 1, result["toc"]
 
 
 @pytest.mark.slow

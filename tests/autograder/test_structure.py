@@ -1,8 +1,9 @@
 """The house's structure, measured: the import graph of ``autograder/`` and the size of every Python file.
 
 The graph is read from the syntax trees (every ``import``, at module level or inside a function). Floors,
-bottom up: ``tags`` and ``copies``; ``course``; the wings ``grading``, ``publishing`` and ``transplants``;
-``cli``. No import runs up a floor, none runs between the wings, and there is no cycle.
+bottom up: ``tags`` and ``copies``; ``course``; what both wings stand on besides it, ``answers`` (the released
+answers) and ``student_env`` (the student's environment); the wings ``grading``, ``publishing`` and
+``transplants``; ``cli``. No import runs up a floor, none runs between the wings, and there is no cycle.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ PACKAGE = course.ROOT / "autograder"
 MAX_LINES = 400
 # Each top-level module or package of autograder/ and its floor; an import may only go to a lower floor
 # (or stay inside its own package, without a cycle).
-FLOORS = {"tags": 0, "copies": 0, "course": 1, "grading": 2, "publishing": 2, "transplants": 2, "cli": 3}
+FLOORS = {"tags": 0, "copies": 0, "course": 1, "answers": 2, "student_env": 2,
+          "grading": 3, "publishing": 3, "transplants": 3, "cli": 4}
 WINGS = {"grading", "publishing", "transplants"}
 
 

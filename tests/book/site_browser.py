@@ -46,12 +46,19 @@ PAGE_PROBE = r"""(() => {
     images: Array.from(article.querySelectorAll('img')).map(img => {
       const fig = img.closest('figure');
       const cap = fig && fig.querySelector('figcaption');
+      // A hi-dpi figure has twice its size in pixels: its width attribute (or style) is its size on the page.
+      const css = parseFloat(img.getAttribute('width')) || parseFloat(img.style.width) || 0;
       return {src: img.getAttribute('src'), alt: img.getAttribute('alt') || '', loaded: img.complete && img.naturalWidth > 0,
-              natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+              natural: css || img.naturalWidth, pixels: img.naturalWidth, shown: img.getBoundingClientRect().width,
+              aspect_shown: img.getBoundingClientRect().width / Math.max(img.getBoundingClientRect().height, 1),
+              aspect_pixels: img.naturalWidth / Math.max(img.naturalHeight, 1),
               caption: cap ? cap.innerText.trim() : ''};
     }),
     cell_padding: Array.from(article.querySelectorAll('.cell_output table td, .cell_output table th')).slice(0, 20)
       .map(td => parseFloat(getComputedStyle(td).paddingLeft) + parseFloat(getComputedStyle(td).paddingRight)),
+    code_overflow: Array.from(article.querySelectorAll('.cell_input pre'))
+      .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
+      .map(pre => pre.innerText.split('\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 120)),
     cut_outputs: Array.from(article.querySelectorAll('.cell_output pre'))
       .filter(pre => pre.scrollWidth > pre.clientWidth + 2)
       .map(pre => pre.innerText.split('\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 120)),

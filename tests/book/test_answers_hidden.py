@@ -1,9 +1,9 @@
 """The book's rule: answers stay hidden, and taught code has one home.
 
 No page (book/NN_name/NN_name.md, outside the exercise's own answer cell, hidden tests aside as the page
-drops them), released student notebook or ``seqgen`` module shows the answer of an exercise;
-a later chapter reuses an earlier chapter's answer only through a ``seqgen`` module that
-declares it in ``ANSWERS`` (so that the grader masks it while that chapter is graded). Code
+drops them) shows the answer of an exercise; a later chapter reuses an earlier chapter's answer only
+through its released answers (``seqgen.released``; the day-one ``seqgen`` holds none:
+tests/book/test_released_answers.py). Code
 a chapter teaches and a later chapter reuses lives once, in ``seqgen``: a later chapter never
 holds a second copy. Copies are found by normalised syntax trees (``autograder.copies``).
 """
@@ -15,7 +15,6 @@ import ast
 import pytest
 
 from autograder import copies, course
-from autograder.grading.sandbox import answers_of
 
 CHAPTERS = [c.page for c in course.chapters()]
 ANSWERS = [a for path in CHAPTERS for a in copies.answers(path)]
@@ -68,7 +67,7 @@ def test_no_page_shows_an_answer(stem, name):
     """Does this definition (or the page's top-level code) show no exercise's answer, of any chapter?"""
     found = shown_answers(PAGES[stem][name])
     assert not found, (f"{stem}'s {name} shows the answer of {', '.join(found)}: reuse an earlier chapter's answer "
-                       "through seqgen (declared in its ANSWERS), never show a later or the same chapter's")
+                       "through seqgen.released, never show a later or the same chapter's")
 
 
 @pytest.mark.parametrize("stem, name", cases(TAUGHT, known={}))
@@ -85,35 +84,6 @@ def test_taught_code_has_one_home(stem, name):
             nodes, count = copies.heaviest_common_run(mine, SEQUENCES[earlier, other])
             assert nodes < RUN_NODES, (f"{stem}'s {name} repeats {count} statements ({nodes} nodes) of {earlier}'s "
                                        f"{other}: give that code one home in seqgen")
-
-
-def seqgen_cases() -> list:
-    out = []
-    for path in SEQGEN:
-        tree = ast.parse(path.read_text())
-        out += [pytest.param(path, node.name, id=f"{path.relative_to(course.ROOT)}-{node.name}")
-                for node in tree.body if isinstance(node, copies._DEFS)]
-    return out
-
-
-@pytest.mark.parametrize("path, name", seqgen_cases())
-def test_seqgen_holds_only_declared_answers(path, name):
-    """Does this seqgen definition hold no answer, or only answers its module declares in ANSWERS (masked while graded)?"""
-    tree = ast.parse(path.read_text())
-    node = next(n for n in tree.body if isinstance(n, copies._DEFS) and n.name == name)
-    declared = answers_of(tree).get(name, [])
-    undeclared = [a for a in shown_answers(node) if a.split(":")[0] not in declared]
-    assert not undeclared, f"seqgen's {name} holds the answer of {', '.join(undeclared)} without declaring it in ANSWERS"
-
-
-@pytest.mark.parametrize("path", SEQGEN, ids=lambda p: str(p.relative_to(course.ROOT)))
-def test_seqgen_answers_name_real_definitions_and_chapters(path):
-    """Does every ANSWERS entry of a seqgen module name one of its definitions and existing chapters?"""
-    tree = ast.parse(path.read_text())
-    names = {n.name for n in tree.body if isinstance(n, copies._DEFS)}
-    for name, stems in answers_of(tree).items():
-        assert name in names, f"{path.name} declares {name} in ANSWERS but does not define it"
-        assert set(stems) <= {p.stem for p in CHAPTERS}, f"{path.name}: ANSWERS[{name!r}] names unknown chapters {stems}"
 
 
 def test_known_violations_are_still_there():

@@ -85,6 +85,28 @@ def test_figures_are_not_shrunk_below_readable(visits):
     assert not bad, "\n".join(bad)
 
 
+def test_chapter_figures_are_sharp_on_hi_dpi_screens(visits):
+    """Does every chapter figure have at least twice as many pixels as CSS pixels on the page (retina PNG)?"""
+    blurry = [f"{p}@{w} {img['src']}: {img['pixels']} px for {img['natural']:.0f} CSS px"
+              for (p, w), v in every_visit(visits) if any(p.endswith(f"{s}.html") for s in CHAPTERS)
+              for img in v["images"] if img["pixels"] < 1.9 * img["natural"]]
+    assert not blurry, "\n".join(blurry)
+
+
+def test_figures_keep_their_proportions_at_both_widths(visits):
+    """Is every loaded figure shown with its own width-to-height ratio (within 2%), shrunk or not?"""
+    squeezed = [f"{p}@{w} {img['src']}: shown {img['aspect_shown']:.2f}, drawn {img['aspect_pixels']:.2f}"
+                for (p, w), v in every_visit(visits) for img in v["images"]
+                if img["loaded"] and abs(img["aspect_shown"] / img["aspect_pixels"] - 1) > 0.02]
+    assert not squeezed, "\n".join(squeezed)
+
+
+def test_chapter_code_does_not_scroll_sideways_on_a_desktop(visits):
+    """At 1280 px, does every code cell of every chapter fit its box (no horizontal scroll bar)?"""
+    wide = {p: v["code_overflow"] for (p, w), v in every_visit(visits) if w == 1280 and v["code_overflow"]}
+    assert not wide, f"code cells wider than their box at 1280 px: {json.dumps(wide, indent=1)}"
+
+
 def test_output_tables_are_padded_and_outputs_not_cut(visits):
     """Do output tables have cell padding, and does every printed output fit (wrap) at 1280 px?"""
     unpadded = {p: v["cell_padding"] for (p, w), v in every_visit(visits) if any(x < 8 for x in v["cell_padding"])}

@@ -50,7 +50,7 @@ def test_chapter_6_shows_the_code_of_the_module():
     from autograder.copies import normalised_definition
 
     module, page = page_and_module()
-    assert set(module) == {"greedy_decode", "exact_match", "ExactMatchEachEpoch"}
+    assert set(module) == {"build_seq2seq", "greedy_decode", "exact_match", "ExactMatchEachEpoch"}
     for name, node in module.items():
         assert name in page, f"chapter 6 does not show seqgen.decoding.{name}"
         assert normalised_definition(page[name], rename=False) == normalised_definition(node, rename=False), (

@@ -63,3 +63,28 @@ def test_attention_heat_map_refuses_mismatched_labels():
     """Are weights whose shape does not match the labels refused, naming both?"""
     with pytest.raises(ValueError, match=r"\(3, 4\) for 4 outputs and 4 inputs"):
         plot_attention(np.zeros((3, 4)), list("abcd"), list("wxyz"))
+
+
+def test_image_grid_frames_every_sample_so_that_a_blank_one_shows():
+    """Does every image of a grid, a blank one too, get a visible frame, and do the unused cells stay empty?"""
+    from seqgen.plot import FRAME_COLOUR, plot_image_grid
+    from matplotlib.colors import to_rgba
+
+    images = np.zeros((10, 4, 4))
+    images[0, 1, 1] = 3  # one image with ink; the nine others are blank
+    fig = plot_image_grid(images, ncols=8, vmax=3)
+    used, unused = fig.axes[:10], fig.axes[10:]
+    for ax in used:
+        assert ax.axison and all(s.get_visible() and s.get_linewidth() > 0 for s in ax.spines.values())
+        assert all(s.get_edgecolor() == to_rgba(FRAME_COLOUR) for s in ax.spines.values())
+        assert not ax.get_xticks().size and not ax.get_yticks().size
+    assert len(unused) == 6 and not any(ax.axison for ax in unused)
+    plt.close(fig)
+
+
+def test_show_table_returns_nothing_to_print(capsys):
+    """Does show_table return None, so that a cell ending with it does not also print the table's markup?"""
+    from seqgen.plot import show_table
+
+    assert show_table([{"model": "a", "bits/dim": "0.5"}]) is None
+    assert show_table([]) is None

@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from seqgen.layers import TimeLSTM
 from solutions import numpy_attention_seq2seq as na
 from solutions.attention import AttentionConfig, AttentionSeq2seq
 
 V, D, H, S, T, B = 9, 3, 5, 6, 4, 3
 
 
-def copy_lstm(lstm: TimeLSTM, torch_lstm: torch.nn.LSTM, suffix: str = "_l0") -> None:
+def copy_lstm(lstm: na.TimeLSTM, torch_lstm: torch.nn.LSTM, suffix: str = "_l0") -> None:
     Wx, Wh, b = lstm.params
     getattr(torch_lstm, f"weight_ih{suffix}").copy_(torch.from_numpy(Wx.T))
     getattr(torch_lstm, f"weight_hh{suffix}").copy_(torch.from_numpy(Wh.T))
@@ -116,7 +115,7 @@ def test_attention_seq2seq_learns_to_copy_a_short_sequence():
 def bilstm(seed: int):
     rng = np.random.default_rng(seed)
     def lstm():
-        return TimeLSTM(rng.normal(0, 0.5, size=(D, 4 * H)), rng.normal(0, 0.5, size=(H, 4 * H)), rng.normal(0, 0.5, size=4 * H))
+        return na.TimeLSTM(rng.normal(0, 0.5, size=(D, 4 * H)), rng.normal(0, 0.5, size=(H, 4 * H)), rng.normal(0, 0.5, size=4 * H))
     return na.TimeBiLSTM(lstm(), lstm()), rng.normal(size=(B, S, D)), rng.normal(size=(B, S, 2 * H))
 
 

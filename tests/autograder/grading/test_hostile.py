@@ -94,7 +94,6 @@ def hostile(tmp_path_factory):
     reference = reference_answers()
     seqgen_copy = tmp_path_factory.mktemp("seqgen-src") / "seqgen"
     shutil.copytree(SEQGEN_DIR, seqgen_copy, ignore=shutil.ignore_patterns("__pycache__"))
-    (seqgen_copy / "_answers_demo.py").write_text(HOSTILE["DEMO_MODULE"])
     folder = tmp_path_factory.mktemp("hostile-submissions")
     students = {"reference": student_notebook(reference), "stub": student_notebook({})}
     for name, case in CASES.items():

@@ -30,7 +30,8 @@ def test_the_setup_cell_is_dropped_and_the_students_cells_kept(tmp_path):
     cells = notebook_cells(view, nb)
     assert not [c for c in cells if "_course_setup" in c.source], "the set-up cell would run in the grader"
     assert [c.source for c in cells if c.kind == "extra"] == ["print('a cell of my own')"]
-    assert len(cells) == len(view.cells) + 1
+    last_test = max(i for i, c in enumerate(view.cells) if c.kind == "test")
+    assert len(cells) == last_test + 1 + 1, "the chapter's cells up to its last test cell, and the student's own"
     answers = [c for c in cells if c.kind == "answer"]
     assert answers[0].source.startswith("# my answer\n") and all("raise NotImplementedError()" in a.source for a in answers[1:])
 
@@ -43,7 +44,7 @@ def test_the_tag_never_drops_an_answer_or_a_cell_without_it(tmp_path):
     answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
     answer.metadata["tags"] = [course.SETUP_TAG]
     untagged = nbformat.v4.new_code_cell(nb.cells[0].source)
-    nb.cells.append(untagged)
+    nb.cells.insert(nb.cells.index(answer) + 2, untagged)  # after the student's own cell (cells after the last test never run)
     cells = notebook_cells(view, nb)
     assert [c for c in cells if c.kind == "answer"][0].source.startswith("# my answer\n")
     assert [c.source for c in cells if c.kind == "extra"] == ["print('a cell of my own')", untagged.source]

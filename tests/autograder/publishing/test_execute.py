@@ -65,10 +65,46 @@ def test_editing_what_the_chapter_imports_re_executes_it(tmp_path):
         seen.add(new)
 
 
+REUSING = '''# B
+
+```{code-cell} ipython3
+from seqgen import released
+
+TimeLSTM = released("01_a", "TimeLSTM")
+```
+'''
+RELEASED = {"book/02_b/02_b.md": REUSING, "book/02_b/checks.py": "", "book/02_b/mutants.py": "",
+            "seqgen/released.py": "import importlib\n", "seqgen_answers/__init__.py": "CHAPTERS = ['01_a']\n",
+            "seqgen_answers/ch01_a.py": "from seqgen.layers import X\n\n\nclass TimeLSTM: ...\n"}
+
+
+def test_the_key_covers_the_released_answers_a_chapter_takes(tmp_path):
+    """Does a chapter that takes an earlier answer with released("01_a", ...) have that released module (and what it
+    imports) in its key, so that a changed answer re-executes it, and is its key computed before they are generated?"""
+    root = tree(tmp_path)
+    for rel, text in RELEASED.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    chapter = course.chapter("02_b", root / "book")
+    files = execute.imported_files([c.source for c in chapter.source.cells], root)
+    assert [str(f.relative_to(root)) for f in files] == [
+        "seqgen/__init__.py", "seqgen/layers.py", "seqgen/released.py", "seqgen_answers/__init__.py", "seqgen_answers/ch01_a.py"]
+    before = execute.cache_key(chapter, root)
+    (root / "seqgen_answers/ch01_a.py").write_text(RELEASED["seqgen_answers/ch01_a.py"] + "# answer changed\n")
+    assert execute.cache_key(chapter, root) != before
+    for f in (root / "seqgen_answers").iterdir():
+        f.unlink()
+    assert [str(f.relative_to(root)) for f in execute.imported_files([c.source for c in chapter.source.cells], root)] == [
+        "seqgen/__init__.py", "seqgen/released.py"]
+
+
 def test_every_chapter_imports_seqgen_and_not_the_reference():
-    """Does every chapter's key cover some of seqgen, and none of solutions/ or autograder/?"""
+    """Does every chapter's key cover some of seqgen, and none of solutions/ or autograder/ (the released answers it
+    takes, seqgen_answers, are generated from the pages)?"""
     for chapter in course.chapters():
         files = execute.imported_files([c.source for c in chapter.source.cells if c.cell_type == "code"])
         rels = {str(f.relative_to(course.ROOT)) for f in files}
         assert "seqgen/__init__.py" in rels, chapter.stem
-        assert not [r for r in rels if not r.startswith("seqgen/")], (chapter.stem, rels)
+        assert not [r for r in rels if not r.startswith(("seqgen/", "seqgen_answers/"))], (chapter.stem, rels)
+    reusing = execute.imported_files([c.source for c in course.chapter("06_peeky_reverse").source.cells])
+    assert course.ROOT / "seqgen_answers" / "ch05_seq2seq.py" in reusing

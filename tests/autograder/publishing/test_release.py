@@ -12,6 +12,7 @@ from nbgrader.utils import compute_checksum
 
 from autograder import course
 from autograder.publishing import release
+from autograder.tags import drop_instructor_cells, is_instructor
 
 # What `nbgrader generate_assignment` was configured with when the course ran it (autograder/nbgrader_config.py).
 NBGRADER_CONFIG = """
@@ -26,14 +27,14 @@ c.ClearOutput.enabled = True
 
 @pytest.mark.slow
 def test_the_release_is_what_nbgrader_generate_assignment_writes(tmp_path):
-    """Is the released notebook, byte for byte, what `nbgrader generate_assignment` makes of the same source, once
-    the course's set-up cell (put first by the release) is taken out?"""
-    stem = "06_peeky_reverse"
+    """Is the released notebook, byte for byte, what `nbgrader generate_assignment` makes of the same source less its
+    instructor cells (chapter 3 has one), once the course's set-up cell (put first by the release) is taken out?"""
+    stem = "03_char_rnn"
     chapter = course.chapter(stem)
     nbgrader_course = tmp_path / "nbgrader"
     source = nbgrader_course / "source" / stem / f"{stem}.ipynb"
     source.parent.mkdir(parents=True)
-    nbformat.write(chapter.notebook(), source)  # the same cell ids as ours: one read of the chapter
+    nbformat.write(drop_instructor_cells(chapter.notebook()), source)  # the same cell ids as ours: one read of the chapter
     (nbgrader_course / "nbgrader_config.py").write_text(NBGRADER_CONFIG.format(root=str(nbgrader_course)))
     env = {**os.environ, "PATH": os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])}
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", stem, "--force"], cwd=nbgrader_course, env=env,
@@ -51,8 +52,9 @@ def test_a_released_notebook_holds_stubs_locked_tests_and_checksums(stem):
     chapter = course.chapter(stem)
     nb = release.student_notebook(chapter)
     source = chapter.source.cells
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
     for ex in chapter.exercises:
-        answer, tests = nb.cells[ex.answer_index], nb.cells[ex.tests_index]
+        answer, tests = graded[ex.id], graded[f"{ex.id}_tests"]
         unindented = "\n".join(line.strip() for line in answer.source.split("\n"))
         assert course.STUB in unindented and "BEGIN SOLUTION" not in answer.source
         assert answer.source.split("\n")[0] == source[ex.answer_index].source.split("\n")[0], "the answer's first line changed"
@@ -64,6 +66,22 @@ def test_a_released_notebook_holds_stubs_locked_tests_and_checksums(stem):
             assert cell.metadata["nbgrader"]["checksum"] == compute_checksum(cell)
     assert not any(c.get("outputs") or c.get("execution_count") for c in nb.cells if c.cell_type == "code")
     course.assert_no_leak(nbformat.writes(nb), stem)
+
+
+@pytest.mark.parametrize("stem", course.stems())
+def test_a_released_notebook_leaves_out_the_instructor_cells_and_only_them(stem):
+    """Does the student notebook hold every cell of the page but those tagged instructor, in order?"""
+    chapter = course.chapter(stem)
+    kept = [c.source for c in chapter.source.cells if not is_instructor(c)]
+    released = release.student_notebook(chapter).cells
+    assert not [c for c in released if is_instructor(c)]
+    assert [c.source.split("\n")[0] for c in released] == [s.split("\n")[0] for s in kept]
+
+
+def test_the_instructor_cells_are_dropped_by_a_declared_preprocessor():
+    """Is the preprocessor that leaves out instructor cells in the release's declared list (and in its digest), first?"""
+    assert release.PREPROCESSORS[0][0] is release.DropInstructorCells
+    assert any(is_instructor(c) for c in course.chapter("03_char_rnn").source.cells), "chapter 3 lost its instructor cell"
 
 
 def test_release_rewrites_only_changed_sources(tmp_path, capsys):

@@ -49,8 +49,9 @@ CASES = {
         "import re\n_src = open('{ROOT}/book/06_peeky_reverse/06_peeky_reverse.md').read()\n"
         "exec('def reverse_questions(x):\\n' + re.search(r'### BEGIN SOLUTION\\n(.*?)### END SOLUTION', _src, re.S).group(1))\n" + WRONG_RQ.replace("def reverse_questions", "def _unused"))},
         "expect": ["reverse_questions"]},
-    "calls_seqgen_copy_of_answer": {"answers": {"reverse_questions": (
-        "from seqgen._answers_demo import flip_rows\n\ndef reverse_questions(x):\n    return flip_rows(x)\n")},
+    "calls_released_answer_of_its_own_chapter": {"answers": {"reverse_questions": (
+        "try:\n    from seqgen_answers.ch06_peeky_reverse import reverse_questions\n"
+        "except ImportError:\n    from seqgen_answers.ch05_seq2seq import teacher_forcing as reverse_questions\n")},
         "expect": ["reverse_questions"]},
     "patches_numpy": {"answers": {"reverse_questions": WRONG_RQ + (
         "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
@@ -82,17 +83,3 @@ CASES = {
         "expect": ["reverse_questions"]},
 }
 
-# A seqgen module that declares an answer of chapter 6 (test-only: copied into a temporary seqgen).
-DEMO_MODULE = '''"""Test-only: a seqgen module declaring that flip_rows answers chapter 6."""
-import numpy as np
-
-ANSWERS = {"flip_rows": ["06_peeky_reverse"]}
-
-
-def flip_rows(x):
-    return np.asarray(x)[:, ::-1].copy()
-
-
-def helper_kept(x):
-    return x
-'''
