@@ -132,10 +132,13 @@ def add_limit_flags(parser: argparse.ArgumentParser) -> None:
         help=f"graded as root, kernels run as uid UID_BASE, UID_BASE+1, ... (default {d.uid_base})")
     add("--start-timeout", type=float, default=d.start_timeout,
         help=f"seconds a kernel may take to start, retried once (default {d.start_timeout:g})")
+    add("--kernel-python", default=d.kernel_python, metavar="PYTHON",
+        help="the interpreter that runs the kernels (default: the student venv's, built from requirements-student.txt "
+             "on first use; give a venv made once while online to grade on a machine without PyPI)")
 
 
 LIMIT_FLAGS = ("cell_timeout", "notebook_timeout", "memory_mb", "output_kb", "output_max_mb", "tmp_mb", "shm_mb", "work_mb",
-               "max_processes", "reply_mb", "standin_mb", "uid_base", "start_timeout")
+               "max_processes", "reply_mb", "standin_mb", "uid_base", "start_timeout", "kernel_python")
 
 
 def limits_from(args):
