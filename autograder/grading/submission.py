@@ -40,6 +40,7 @@ import nbformat
 from ..answers import stems_before, write_package
 from ..course import SETUP_TAG, STUB
 from .checks import run_check
+from .tools import tool_message, tools_in_source
 from .kernel import KernelLost, SandboxKernel
 from .process import KernelProcess
 from .record import ExerciseResult, Timing
@@ -143,6 +144,11 @@ def grade_notebook(path: Path, view: GradingView, workdir: Path, limits: Limits,
         finally:
             kernel.stop()
             timing.kernel_start = sum(kernel.start_seconds)
+    for ex in view.exercises:  # a NumPy-only answer whose source names a forbidden tool (tools.tools_in_source)
+        answer = next((c.source for c in cells if c.kind == "answer" and c.ex_id == ex.id), "")
+        seen = tools_in_source(answer, [c.source for c in cells], ex.forbidden) if ex.forbidden else []
+        if seen and results[ex.id].points:
+            results[ex.id].points, results[ex.id].check = 0.0, tool_message(ex.id, seen, ex.forbidden)
     for ex_id, events in flags.items():
         results[ex_id].points, results[ex_id].check = 0.0, FLAGGED.format("; ".join(events[:3]))
     return list(results.values()), timing, flags

@@ -20,6 +20,7 @@ a shortcut taken by mistake, and in the sandbox (the student venv) PyTorch is no
 
 from __future__ import annotations
 
+import ast
 from typing import Any, Callable
 
 from .checks import CheckFailed, Kernel
@@ -71,6 +72,46 @@ class WatchedKernel(Kernel):
         self.kernel._uninstall(name)
 
 
+def tools_in_source(answer: str, cells: list[str], tools: tuple[str, ...]) -> list[str]:
+    """The forbidden packages the answer cell's own code names, read from the submitted sources in the grader.
+
+    An import in the answer cell, or a name that some cell of the notebook binds by importing a forbidden package
+    (``import tensorflow as tf``, ``from keras import ops``) used in it. This half of the watch is the grader's
+    own reading, not the kernel's word; it is needed because, in the sandbox, a check runs inside the helpers'
+    audit hook, where CPython turns profiling off (``sys.audit`` runs hooks with tracing disabled), so the kernel
+    side sees nothing there. Cells are read as IPython runs them (magics transformed); one that does not parse
+    binds nothing.
+    """
+    def tops(node: ast.AST) -> list[tuple[str, str]]:  # (name bound, package) of an import node
+        if isinstance(node, ast.Import):
+            return [((a.asname or a.name).partition(".")[0], a.name.partition(".")[0]) for a in node.names]
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            return [(a.asname or a.name, node.module.partition(".")[0]) for a in node.names]
+        return []
+
+    def parse(source: str) -> ast.AST | None:
+        from IPython.core.inputtransformer2 import TransformerManager  # magics read as IPython runs them
+
+        try:
+            return ast.parse(TransformerManager().transform_cell(source))
+        except (SyntaxError, ValueError):
+            return None
+
+    bound = {name: top for tree in map(parse, [*cells, answer]) if tree is not None
+             for node in ast.walk(tree) for name, top in tops(node) if top in tools}
+    tree = parse(answer)
+    if tree is None:
+        return []
+    seen = {top for node in ast.walk(tree) for _, top in tops(node) if top in tools}
+    seen |= {bound[node.id] for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in bound}
+    return sorted(seen)
+
+
+def tool_message(ex_id: str, seen: list[str], tools: tuple[str, ...]) -> str:
+    return (f"{ex_id} must be written with NumPy alone, but your code called {', '.join(seen)} "
+            f"(not allowed in this exercise: {', '.join(tools)}); this exercise scores 0 until it does not")
+
+
 def tools_seen(kernel: Kernel, tools: tuple[str, ...]) -> list[str]:
     """The forbidden tools the kernel noted; a report that is not a list of those names fails the check."""
     seen = kernel.run(REPORT)
@@ -91,9 +132,7 @@ def forbidding(check: Callable[[Kernel], None], tools: tuple[str, ...], ex_id: s
         finally:
             seen = tools_seen(kernel, tools)
             if seen:  # raised from finally: it replaces the check's own verdict, pass or fail
-                raise CheckFailed(
-                    f"{ex_id} must be written with NumPy alone, but your code called {', '.join(seen)} "
-                    f"(not allowed in this exercise: {', '.join(tools)}); this exercise scores 0 until it does not")
+                raise CheckFailed(tool_message(ex_id, seen, tools))
 
     watched.__name__ = getattr(check, "__name__", "check")
     watched.__doc__ = check.__doc__

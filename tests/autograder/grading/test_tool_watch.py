@@ -78,3 +78,46 @@ def test_a_tampered_record_fails_the_check():
 
 def test_an_exercise_without_forbidden_tools_keeps_its_check_as_is():
     assert forbidding(root_check, (), "root") is root_check
+
+
+# --------------------------------------------------------------------------- the grader's reading of the sources
+FORBIDDEN = ("torch", "tensorflow", "keras", "jax", "autograd")
+SETUP = ["import numpy as np\nimport tensorflow as tf\nfrom keras import ops\n%matplotlib inline", "import keras"]
+
+
+@pytest.mark.parametrize("answer, found", [
+    ("def f(x):\n    return np.exp(x) / np.exp(x).sum()", []),
+    ("def f(x):\n    return tf.nn.softmax(x).numpy()", ["tensorflow"]),  # a name a set-up cell bound
+    ("def f(x):\n    return np.asarray(ops.softmax(x))", ["keras"]),  # from keras import ops
+    ("def f(x):\n    return keras.ops.softmax(x)", ["keras"]),
+    ("import torch\ndef f(x):\n    return torch.softmax(torch.tensor(x), -1).numpy()", ["torch"]),
+    ("def f(x):\n    from jax import numpy as jnp\n    return jnp.exp(x)", ["jax"]),
+    ("def f(x:\n", []),  # does not parse: nothing read (the check decides)
+])
+def test_the_grader_reads_forbidden_tools_in_the_answer_source(answer, found):
+    """Does the source reading name the forbidden packages an answer uses, through its imports or a cell's, and no other?"""
+    from autograder.grading.tools import tools_in_source
+
+    assert tools_in_source(answer, SETUP, FORBIDDEN) == found
+
+
+def test_each_chapter_s_reference_reads_clean_and_its_tool_answers_do_not():
+    """Does every numpy-only reference answer (and alternative) read clean against its own notebook, and every kept
+    'tool:' wrong answer name its tool?"""
+    from autograder import course
+    from autograder.grading.tools import tools_in_source
+
+    checked = 0
+    for stem in course.stems():
+        chapter = course.chapter(stem)
+        cells = [c.source for c in chapter.notebook().cells if c.cell_type == "code"]
+        for ex in chapter.exercises:
+            if not ex.forbidden:
+                continue
+            answers = [chapter.reference_answers[ex.id], *chapter.alternatives.get(ex.id, [])]
+            assert all(tools_in_source(a, cells, ex.forbidden) == [] for a in answers), (stem, ex.id)
+            for label, code in chapter.mutants.get(ex.id, {}).items():
+                if label.startswith("tool:"):
+                    assert tools_in_source(code, cells, ex.forbidden), (stem, ex.id, label)
+                    checked += 1
+    assert checked >= 3
