@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqgen.layers import Adam  # noqa: F401 (the optimiser chapter 5 teaches; the reference trains with it)
 from seqgen.layers import TimeAffine, TimeEmbedding  # noqa: F401 (also reached as ns.TimeAffine etc.)
 from seqgen_answers.ch05_seq2seq import TimeLSTM  # noqa: F401 (generated from chapter 5's page: autograder/answers.py)
 
@@ -196,24 +197,6 @@ def clip_grads(grads: list[np.ndarray], max_norm: float) -> None:
     if total > max_norm:
         for g in grads:
             g *= max_norm / (total + 1e-6)
-
-
-class Adam:
-    def __init__(self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.m = self.v = None
-        self.t = 0
-
-    def update(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        if self.m is None:
-            self.m = [np.zeros_like(p) for p in params]
-            self.v = [np.zeros_like(p) for p in params]
-        self.t += 1
-        lr = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
-        for p, g, m, v in zip(params, grads, self.m, self.v):
-            m += (1 - self.beta1) * (g - m)
-            v += (1 - self.beta2) * (g**2 - v)
-            p -= lr * m / (np.sqrt(v) + self.eps)
 
 
 def exact_match(model: Seq2seq, xs: np.ndarray, ts: np.ndarray, batch_size: int = 1000) -> float:
