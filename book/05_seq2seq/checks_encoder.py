@@ -22,7 +22,7 @@ ENC_SHAPES = [(3, 7, 13, 16, 8), (1, 1, 5, 3, 2), (4, 29, 9, 4, 6)]  # (B, S, V,
 
 ENC_LAYERS = (
     "layers = EncoderLayers(V_, D, H, np.random.default_rng(0))\n"
-    "for _p, _q in zip(layers.params, weights):\n"
+    "for _p, _q in zip(layers.params, weights, strict=True):\n"
     "    _p[...] = _q\n"
 )
 

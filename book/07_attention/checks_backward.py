@@ -26,7 +26,7 @@ DEC_SHAPES = [(2, 3, 4, 7, 3, 4), (1, 1, 1, 5, 2, 3), (3, 10, 29, 9, 4, 6)]  # (
 # a wrong Exercise 1 changes nothing here); then the student's backward, with Exercise 2 swapped for the reference.
 DECODER = (
     "layers = AttentionDecoderLayers(V_, D, H, np.random.default_rng(0))\n"
-    "for _p, _q in zip(layers.params, weights):\n"
+    "for _p, _q in zip(layers.params, weights, strict=True):\n"
     "    _p[...] = _q\n"
     "layers.lstm.set_state(enc_hs[:, -1])\n"
     "_dec = layers.lstm.forward(layers.embed.forward(xs))\n"

@@ -54,7 +54,7 @@ def _torch_cross(x, memory, W, heads, mask):
     D, inner = W[0].shape
     layer = MultiHeadAttention(TransformerSeq2seqConfig(d_model=D, n_heads=heads, key_dim=inner // heads, dropout=0.0)).double()
     with torch.no_grad():
-        for lin, w in zip((layer.query, layer.key, layer.value, layer.proj), W):
+        for lin, w in zip((layer.query, layer.key, layer.value, layer.proj), W, strict=True):
             lin.weight.copy_(torch.from_numpy(w.T))
             lin.bias.zero_()
         out, weights = layer(torch.from_numpy(x), torch.from_numpy(memory), None if mask is None else torch.from_numpy(mask))
@@ -118,7 +118,7 @@ def decoder_blocks(parts: list[dict]):
             block = DecoderBlock(config)
             _copy_attention(self_mha, block.self_attn)
             _copy_attention(cross_mha, block.cross_attn)
-            for ln, torch_ln in zip(order, (block.ln_1, block.ln_2, block.ln_3)):
+            for ln, torch_ln in zip(order, (block.ln_1, block.ln_2, block.ln_3), strict=True):
                 _set(torch_ln.weight, ln["weights"][0], f"{ln['name']} gamma")
                 _set(torch_ln.bias, ln["weights"][1], f"{ln['name']} beta")
                 torch_ln.eps = float(ln["config"].get("epsilon", 1e-3))
